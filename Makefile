@@ -1,0 +1,31 @@
+# The two commands of the README: `make briefing` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DATE ?= 2022-12-21
+export HF_HUB_OFFLINE := 1
+
+.PHONY: install briefing test lint bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+briefing: install
+	$(BIN)/briefing build corpus --date $(DATE) --out outputs
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check briefing tests bench
+
+bench: install
+	$(BIN)/python bench/ecbplus.py
+
+clean:
+	rm -rf $(VENV) outputs/*.md outputs/*.html outputs/*.json

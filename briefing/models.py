@@ -1,0 +1,149 @@
+"""Values passed between the pipeline's stages.
+
+Every value is a frozen, slotted dataclass holding tuples rather than lists, so
+values are hashable, comparable and safe to share. Mapping to and from SQLite
+rows lives in ``store.py``; mapping to JSON lives in ``render.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One copy of an article: where it was found and who published it."""
+
+    path: str
+    source: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A news article as read from one file (or feed entry).
+
+    ``id`` is a tagged content hash of the normalised text (see ``dedup.content_id``).
+    ``duplicates`` holds the other copies that deduplication folded into this one.
+    """
+
+    id: str
+    title: str
+    text: str
+    path: str
+    date: dt.date | None = None
+    source: str | None = None
+    author: str | None = None
+    url: str | None = None
+    duplicates: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input that could not be read, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """What ingest produced: the readable articles and the skipped inputs."""
+
+    articles: tuple[Article, ...]
+    skipped: tuple[Skipped, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Articles about one real-world event, the most central article first."""
+
+    id: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What a summarizer backend returns: a headline and digest sentences."""
+
+    headline: str
+    sentences: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A source sentence that supports a digest sentence."""
+
+    article_id: str
+    sentence: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One digest sentence with the articles it cites and the evidence for it."""
+
+    text: str
+    citations: tuple[str, ...]
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """A generated sentence that the guard removed, and why."""
+
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """An event's headline and cited digest, and how it was made."""
+
+    headline: str
+    sentences: tuple[Sentence, ...]
+    backend: str
+    dropped: tuple[Dropped, ...] = ()
+
+    @property
+    def digest(self) -> str:
+        """Return the digest as one paragraph."""
+        return " ".join(s.text for s in self.sentences)
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingEvent:
+    """An event as it appears in a briefing: ranked and summarized."""
+
+    event: Event
+    summary: Summary
+    rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Counts reported at the end of a build."""
+
+    read: int = 0
+    duplicates: int = 0
+    events: int = 0
+    skipped: int = 0
+    out_of_window: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    """A dated briefing: ranked events and the inputs that were skipped."""
+
+    date: dt.date
+    generated_at: dt.datetime
+    backend: str
+    events: tuple[BriefingEvent, ...]
+    skipped: tuple[Skipped, ...] = ()
+    stats: Stats = field(default_factory=Stats)
+
+    @property
+    def title(self) -> str:
+        """Return the briefing's title, carrying its date."""
+        return f"Briefing for {self.date:%A, %-d %B %Y}"

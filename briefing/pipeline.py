@@ -1,0 +1,163 @@
+"""build_briefing(): the one place where the stages are wired, top to bottom.
+
+ingest → store → window → dedup → embed → group → summarize (+ verify) → rank
+→ render → write. Every stage passes frozen dataclasses to the next; the store
+records each step so a re-run reuses embeddings and digests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from .cluster import group_events
+from .dedup import deduplicate
+from .embed import embed_articles, get_embedder
+from .ingest import ingest
+from .models import Article, Briefing, BriefingEvent, Event, Stats, Summary
+from .render import make_environment, write_outputs
+from .store import Store, open_database
+from .summarize import get_summarizer, summarize_event
+
+
+class Progress(Protocol):
+    """Receives progress of the slow stages (the CLI draws bars from it)."""
+
+    def start(self, stage: str, total: int) -> None: ...
+    def advance(self, info: str = "") -> None: ...
+    def finish(self) -> None: ...
+
+
+class _Silent:
+    def start(self, stage: str, total: int) -> None:
+        pass
+
+    def advance(self, info: str = "") -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """Everything a build needs; the CLI fills it from flags, environment and config."""
+
+    paths: tuple[Path, ...]
+    date: dt.date
+    out_dir: Path
+    db_path: Path | None
+    window: int = 2
+    formats: tuple[str, ...] = ("md", "html", "json")
+    backend: str = "extractive"
+    backend_options: tuple[tuple[str, object], ...] = ()
+    max_words: int = 90
+    template_dirs: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """The briefing that was built and the files written."""
+
+    briefing: Briefing
+    outputs: tuple[Path, ...]
+    run_id: int
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def in_window(article: Article, date: dt.date, window: int) -> bool:
+    """Tell whether an article is undated or dated within ``window`` days up to ``date``."""
+    return article.date is None or date - dt.timedelta(days=window) <= article.date <= date
+
+
+def rank_key(event: Event) -> tuple:
+    """Sort key of events: more distinct outlets, then more copies, then the most recent."""
+    outlets = {
+        (s.source or s.path)
+        for a in event.articles
+        for s in ((a,) + tuple(a.duplicates))  # type: ignore[operator]
+    }
+    copies = sum(1 + len(a.duplicates) for a in event.articles)
+    latest = max((a.date for a in event.articles if a.date), default=dt.date.min)
+    return (-len(outlets), -copies, -latest.toordinal(), event.id)
+
+
+def digest_key(event: Event, backend: str, options: Sequence[tuple[str, object]],
+               max_words: int) -> str:
+    """Return the cache key of an event's digest: its content and the settings."""
+    payload = json.dumps(
+        [sorted(a.id for a in event.articles), backend, sorted(map(list, options), key=str),
+         max_words],
+        default=str,
+    )
+    return "d:" + hashlib.blake2b(payload.encode(), digest_size=12).hexdigest()
+
+
+def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -> BuildResult:
+    """Build the dated briefing of the corpus at ``options.paths`` and write its files."""
+    progress = progress or _Silent()
+    store = Store(open_database(options.db_path))
+    env = make_environment(options.template_dirs)  # fail early on a bad template folder
+    run_id = store.start_run(options.date, options.backend)
+
+    corpus = ingest(list(options.paths), reference_date=options.date)
+    store.save_articles(corpus.articles)
+    current = [a for a in corpus.articles if in_window(a, options.date, options.window)]
+    deduped = deduplicate(current)
+    store.save_articles(deduped.articles)
+    store.save_duplicates(deduped.near_pairs)
+
+    embedder = get_embedder() if deduped.articles else None
+    vectors = embed_articles(deduped.articles, embedder=embedder, store=store)
+    events = sorted(group_events(deduped.articles, vectors), key=rank_key)
+
+    summarizer = get_summarizer(options.backend, **dict(options.backend_options))
+    summaries: list[tuple[Event, Summary, str]] = []
+    progress.start("Summarizing", len(events))
+    for event in events:
+        key = digest_key(event, options.backend, options.backend_options, options.max_words)
+        summary = store.get_digest(key)
+        if summary is None:
+            summary = summarize_event(
+                event.articles, summarizer, max_words=options.max_words, embedder=embedder
+            )
+            store.save_digest(key, event.id, summary)
+        summaries.append((event, summary, key))
+        progress.advance(summary.headline)
+    progress.finish()
+
+    stats = Stats(
+        read=len(corpus.articles),
+        duplicates=deduped.duplicates,
+        events=len(events),
+        skipped=len(corpus.skipped),
+        out_of_window=len(corpus.articles) - len(current),
+    )
+    briefing = Briefing(
+        date=options.date,
+        generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        backend=options.backend,
+        events=tuple(
+            BriefingEvent(event=e, summary=s, rank=r)
+            for r, (e, s, _) in enumerate(summaries, start=1)
+        ),
+        skipped=corpus.skipped,
+        stats=stats,
+    )
+    outputs = write_outputs(briefing, options.out_dir, options.formats, env=env)
+    store.finish_run(
+        run_id,
+        stats=stats,
+        events=[(e.id, [a.id for a in e.articles], r, k)
+                for r, (e, _, k) in enumerate(summaries, start=1)],
+        skipped=corpus.skipped,
+        outputs=outputs,
+    )
+    return BuildResult(briefing=briefing, outputs=tuple(outputs), run_id=run_id)
+
+
