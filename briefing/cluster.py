@@ -22,12 +22,12 @@ from .models import Article, Event
 
 # Weights of the three similarities and the linkage threshold; fixed, documented
 # in bench/RESULTS.md with the ecbplus-dev figures they give.
-WEIGHT_EMBEDDING = 0.4
-WEIGHT_NAMES = 0.3
-WEIGHT_WORDS = 0.3
+WEIGHT_EMBEDDING = 0.2
+WEIGHT_NAMES = 0.2
+WEIGHT_WORDS = 0.6
 EMBEDDING_FLOOR = 0.5  # cosines below this count as unrelated; above, rescaled to [0, 1]
-THRESHOLD = 0.285
-MAX_GAP_DAYS = 5
+THRESHOLD = 0.215
+MAX_GAP_DAYS = 10
 
 _NAME_OR_NUMBER = re.compile(
     r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*|\d+(?:[.,]\d+)?)", re.MULTILINE

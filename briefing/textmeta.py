@@ -1,0 +1,310 @@
+"""Metadata heuristics for plain text: title, byline, dateline, credit line.
+
+Conservative by design: a missing date is better than a wrong one.
+
+- Dates come only from the first ``HEADER_LINES`` non-empty lines or a trailing credit
+  line like ``(Dhaka Times / 19 December / SAT)``; prose dates ("on Wednesday") never count.
+- A header line counts when it is a dateline (dates, times, weekdays, "Posted", "GMT"...
+  and nothing else; dropped), or starts with a full date followed by a dash
+  (``27 / 09 / 2013 - Headline``) or after a marker (``date 2022-12-21 Body``; rest kept).
+- Numeric dates need one part above 12 to tell day from month; impossible dates are
+  ignored. A year-less date (dateline or credit line only) takes the latest such day on
+  or before ``reference_date``, and stays undated without one.
+- The title is the first line when it has at most ``TITLE_WORDS`` words, does not end in
+  ``. , ; :`` and is followed by a blank line (or the text has one paragraph a line);
+  else the first sentence, cut to ``DERIVED_WORDS`` words plus "…" past ``DERIVED_MAX``.
+- "Picture: Getty"-style caption lines and "Also read:" lines are dropped. The outlet
+  comes only from a credit line; nothing is invented.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import re
+from dataclasses import dataclass
+
+from .text import normalize, split_sentences
+
+HEADER_LINES = 4
+TITLE_WORDS = 20
+DERIVED_MAX = 15
+DERIVED_WORDS = 12
+
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_MONTH = (
+    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<y>(?:19|20)\d\d)"
+_N = r"[0-3]?\d"
+_SEP = r"\s*(?P<sep>[-/.])\s*"
+_PATTERNS = (
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:[\s,]+{_YEAR})?(?!\w)", re.I),
+    re.compile(rf"\b{_MONTH}\s+{_DAY}(?:\s*[,-]?\s*{_YEAR})?(?!\w)", re.I),
+    re.compile(rf"\b{_YEAR}{_SEP}(?P<m>[01]?\d)\s*(?P=sep)\s*(?P<d>{_N})(?!\d)"),
+    re.compile(rf"\b(?P<a>{_N}){_SEP}(?P<b>{_N})\s*(?P=sep)\s*(?P<y>(?:19|20)?\d\d)(?!\d)"),
+)
+_TIME = re.compile(
+    r"(?<!\d)\d{1,2}\s*:\s*\d\d(?:\s*:\s*\d\d)?(?:\s*[ap]\.?m\b\.?)?|\b\d{1,2}\s*[ap]m\b", re.I
+)
+_WORDS = re.compile(r"[^\W\d_]+")
+_MARKERS = {"date", "dated", "posted", "published", "updated"}
+_FILLER = _MARKERS | set(
+    "last modified on at am pm gmt utc bst est edt cst cdt pst pdt mst mdt et pt cet cest ist"
+    " monday tuesday wednesday thursday friday saturday sunday"
+    " mon tue tues wed thu thur thurs fri sat sun".split()
+)
+_BYLINE = re.compile(r"^\s*by\s+(?P<name>[^,|;]+?)\s*(?:[,|;].*)?$", re.I)
+_NAME_JOINERS = {"and", "&", "de", "van", "von", "da", "del", "la", "le", "bin", "al"}
+_CAPTION = re.compile(
+    r"(?:^|[.!?]\s+)(?i:picture|photo|photograph|image|pic)s?\s*:\s*[A-Z][\w&'’ ./-]{0,40}$"
+)
+_RELATED = re.compile(r"^\s*(?:also read|read more|read also|see also|related)\s*:", re.I)
+_CREDIT = re.compile(r"^\s*\((?P<body>[^()]*/[^()]*)\)\.?\s*$")
+_STOP = set("a an the of to in on at for and or but with by from that as is was its".split())
+
+
+@dataclass(frozen=True, slots=True)
+class TextMeta:
+    """A plain text split into title, body and the metadata found around it."""
+
+    title: str
+    text: str
+    date: dt.date | None = None
+    source: str | None = None
+    author: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    start: int
+    end: int
+    year: int | None
+    month: int
+    day: int
+
+
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _found_dates(line: str) -> list[_Found]:
+    """Return the valid, non-overlapping dates written in a line, leftmost first."""
+    found: list[_Found] = []
+    for pattern in _PATTERNS:
+        for m in pattern.finditer(line):
+            groups = m.groupdict()
+            year = int(groups["y"]) if groups.get("y") else None
+            if "a" in groups:
+                if year is not None and year < 100:  # two-digit years only as 11/28/05
+                    year += 1900 if year >= 70 else 2000
+                    if groups["sep"] != "/":
+                        continue
+                a, b = int(groups["a"]), int(groups["b"])
+                if a > 12 >= b or a == b:
+                    day, month = a, b
+                elif b > 12 >= a:
+                    month, day = a, b
+                else:
+                    continue  # ambiguous or impossible
+            elif "mon" in groups:
+                month, day = _MONTHS[groups["mon"][:3].lower()], int(groups["d"])
+            else:
+                month, day = int(groups["m"]), int(groups["d"])
+            if _date(year or 2000, month, day):
+                found.append(_Found(m.start(), m.end(), year, month, day))
+    found.sort(key=lambda f: (f.start, -f.end))
+    kept: list[_Found] = []
+    for f in found:
+        if not kept or f.start >= kept[-1].end:
+            kept.append(f)
+    return kept
+
+
+def _resolve(found: _Found, reference_date: dt.date | None) -> dt.date | None:
+    """Return the date, giving a year-less one the latest year on or before the reference."""
+    if found.year is not None:
+        return _date(found.year, found.month, found.day)
+    if reference_date is None:
+        return None
+    for year in range(reference_date.year, reference_date.year - 8, -1):
+        candidate = _date(year, found.month, found.day)
+        if candidate and candidate <= reference_date:
+            return candidate
+    return None
+
+
+def _only_filler(text: str) -> bool:
+    return all(w.casefold() in _FILLER for w in _WORDS.findall(_TIME.sub(" ", text)))
+
+
+def _dateline(line: str, reference_date: dt.date | None) -> tuple[dt.date | None, str] | None:
+    """Return (date, rest of line) when a header line carries a date, else None."""
+    found = _found_dates(line)
+    if not found:
+        return None
+    rest = line
+    for f in reversed(found):
+        rest = rest[: f.start] + " " + rest[f.end :]
+    if _only_filler(rest):
+        return _resolve(found[0], reference_date), ""
+    first = found[0]
+    prefix, after = line[: first.start], line[first.end :]
+    if first.year is None or not _only_filler(prefix):
+        return None
+    dash = re.match(r"\s*[-–—|]\s+", after)
+    has_marker = any(w.casefold() in _MARKERS for w in _WORDS.findall(prefix))
+    if not (dash or has_marker):
+        return None
+    after = after[dash.end() :] if dash else after
+    after = re.sub(rf"^\s*(?:{_TIME.pattern})?[\s,.;:|–—-]*", "", after, flags=re.I)
+    return _resolve(first, reference_date), after.strip()
+
+
+def _byline(line: str) -> str | None:
+    """Return the author named by a "By Name" line."""
+    m = _BYLINE.match(line)
+    if not m:
+        return None
+    words = m["name"].split()
+    names = [w for w in words if w.casefold() not in _NAME_JOINERS]
+    if not 1 <= len(names) <= 6 or any(not w[0].isupper() or re.search(r"\d", w) for w in names):
+        return None
+    return " ".join(words)
+
+
+def _credit(line: str, reference_date: dt.date | None) -> tuple[str | None, dt.date | None] | None:
+    """Return (outlet, date) from a trailing credit line like ``(Outlet / 19 December / X)``."""
+    m = _CREDIT.match(line)
+    if not m:
+        return None
+    parts = [p.strip() for p in m["body"].split("/")]
+    when = next((found[0] for p in parts[1:] if (found := _found_dates(p))), None)
+    if when is None:
+        return None
+    named = _WORDS.search(parts[0]) and not _found_dates(parts[0]) and len(parts[0].split()) <= 6
+    return (parts[0] if named else None), _resolve(when, reference_date)
+
+
+_Scan = tuple[list[str], dt.date | None, str | None, str | None]
+
+
+def _scan(lines: list[str], reference_date: dt.date | None) -> _Scan:
+    """Take datelines and a byline from the header and a credit line from the end."""
+    out = list(lines)
+    date: dt.date | None = None
+    author: str | None = None
+    seen = 0
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > HEADER_LINES:
+            break
+        dateline = _dateline(line, reference_date)
+        if dateline is not None:
+            date = date or dateline[0]
+            out[i] = dateline[1]
+        elif author is None and (name := _byline(line)):
+            author, out[i] = name, ""
+    source = None
+    last = max((i for i, line in enumerate(out) if line.strip()), default=None)
+    if last is not None and (credit := _credit(out[last], reference_date)):
+        source, date, out[last] = credit[0], date or credit[1], ""
+    return out, date, source, author
+
+
+def find_date(text: str, *, reference_date: dt.date | None = None) -> dt.date | None:
+    """Find the publication date in a text's header lines or trailing credit line."""
+    return _scan(text.splitlines(), reference_date)[1]
+
+
+def parse_date(value: object, *, reference_date: dt.date | None = None) -> dt.date | None:
+    """Parse a metadata date leniently (ISO date or datetime, RFC 2822, written date)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(text).date()
+    except (TypeError, ValueError, IndexError):
+        pass
+    found = _found_dates(text)
+    return _resolve(found[0], reference_date) if found else None
+
+
+def _is_title(line: str) -> bool:
+    words = line.split()
+    core = line.strip().rstrip("\"'”’)]»")
+    return 0 < len(words) <= TITLE_WORDS and core[-1:] not in ".,;:" and bool(_WORDS.search(line))
+
+
+def _derive_title(paragraphs: list[str]) -> str:
+    """Return the first sentence of at least three words, cut at a word boundary."""
+    sentence = next(
+        (s for p in paragraphs for s in split_sentences(p)[:1] if len(s.split()) >= 3),
+        paragraphs[0] if paragraphs else "",
+    )
+    words = sentence.rstrip(" .;:,").split()
+    if len(words) <= DERIVED_MAX:
+        return " ".join(words)
+    cut = words[:DERIVED_WORDS]
+    while len(cut) > 1 and cut[-1].strip(",;:—–-").casefold() in _STOP | {""}:
+        cut.pop()
+    return " ".join(cut).rstrip(",;:—–-") + "…"
+
+
+def read_text(
+    text: str, *, title: str | None = None, reference_date: dt.date | None = None
+) -> TextMeta:
+    """Split plain text into title, body paragraphs and the metadata in its header and credit line.
+
+    :param title: a title known from metadata; a first line repeating it is dropped.
+    """
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    blank_mode = bool(filled) and any(not lines[i].strip() for i in range(filled[0], filled[-1]))
+    scanned, date, source, author = _scan(lines, reference_date)
+    lines = ["" if _CAPTION.search(x) or _RELATED.match(x) else x for x in scanned]
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and title is None and _is_title(lines[first]):
+        followed = first + 1 < len(lines) and (not blank_mode or not lines[first + 1].strip())
+        if followed and any(line.strip() for line in lines[first + 1 :]):
+            title, lines[first] = " ".join(lines[first].split()), ""
+    elif first is not None and title is not None and normalize(lines[first]) == normalize(title):
+        lines[first] = ""
+    paragraphs = _paragraphs(lines, blank_mode)
+    return TextMeta(
+        title=title or _derive_title(paragraphs),
+        text="\n\n".join(paragraphs),
+        date=date,
+        source=source,
+        author=author,
+    )
+
+
+def _paragraphs(lines: list[str], blank_mode: bool) -> list[str]:
+    """Join lines into paragraphs: blocks between blank lines, or one paragraph per line."""
+    if not blank_mode:
+        return [" ".join(line.split()) for line in lines if line.strip()]
+    paragraphs: list[str] = []
+    block: list[str] = []
+    for line in [*lines, ""]:
+        if line.strip():
+            block.append(line)
+        elif block:
+            paragraphs.append(" ".join(" ".join(block).split()))
+            block = []
+    return paragraphs
