@@ -17,8 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from .errors import BriefingError
 from .pipeline import BuildOptions, build_briefing
+from .render import FORMATS
 
-FORMATS = ("md", "html", "json")
 _err = Console(stderr=True, highlight=False)
 
 

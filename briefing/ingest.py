@@ -288,7 +288,10 @@ def _read_feed(data: bytes, path: Path, reference_date: dt.date | None) -> _Resu
         try:
             articles.append(_article(where, text, meta, reference_date))
         except ArticleError as e:
-            skipped.append(Skipped(where, str(e).removeprefix(f"{where}: ")))
+            reason = str(e).removeprefix(f"{where}: ")
+            if feed.bozo:
+                reason += f" (malformed XML: {feed.bozo_exception})"
+            skipped.append(Skipped(where, reason))
     return articles, skipped
 
 
