@@ -44,7 +44,9 @@ def parse_date(value: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise BriefingError(f"invalid date {value!r}: expected an existing day as YYYY-MM-DD")
+        raise BriefingError(
+            f"invalid date {value!r}: expected an existing day as YYYY-MM-DD"
+        ) from None
 
 
 def parse_formats(value: str) -> tuple[str, ...]:

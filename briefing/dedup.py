@@ -20,6 +20,7 @@ from .models import Article, Source
 from .text import normalize, words
 
 HASH_PREFIX = "b2:"
+CANDIDATE_FACTOR = 0.75  # LSH candidate threshold, as a share of the Jaccard threshold
 
 
 def content_id(text: str) -> str:
@@ -74,7 +75,9 @@ def deduplicate(
             i = parent[i]
         return i
 
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    # LSH only proposes candidates; the estimated Jaccard below decides. At the same
+    # threshold LSH misses over half of the pairs just above it, so propose generously.
+    lsh = MinHashLSH(threshold=threshold * CANDIDATE_FACTOR, num_perm=num_perm)
     best: dict[str, float] = {}
     hashes = [_minhash(by_id[i][0].text, num_perm) for i in ids]
     for i, m in enumerate(hashes):

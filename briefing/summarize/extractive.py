@@ -108,5 +108,7 @@ class ExtractiveSummarizer:
 
     def summarize(self, articles: Sequence[Article], *, max_words: int) -> Draft:
         """Return the headline and the chosen sentences of an event's articles."""
-        chosen = choose(candidates(articles), max_words=max_words)
-        return Draft(headline=headline_for(articles), sentences=tuple(c.text for c in chosen))
+        headline = headline_for(articles)
+        found = [c for c in candidates(articles) if c.text.rstrip(".") != headline.rstrip(".")]
+        chosen = choose(found, max_words=max_words)
+        return Draft(headline=headline, sentences=tuple(c.text for c in chosen))

@@ -1,0 +1,114 @@
+import pytest
+
+from briefing.errors import UnknownBackendError
+from briefing.models import Dropped
+from briefing.summarize import Summarizer, available, get_summarizer, summarize_event
+from briefing.summarize.extractive import ExtractiveSummarizer
+
+from .conftest import make_article
+
+VISIT = make_article(
+    "Ukrainian President Volodymyr Zelensky met Joe Biden at the White House on Wednesday. "
+    "The president announced 1.85 billion dollars in new aid for Ukraine, including a "
+    "Patriot missile battery. Zelensky thanked Congress for its support in a speech on "
+    "Wednesday evening.",
+    title="Zelensky visits Washington",
+)
+TRIP = make_article(
+    "Zelensky travelled to Washington on his first trip abroad since the invasion began. "
+    "He met President Biden and then addressed both houses of Congress.",
+    title="Zelensky makes first trip abroad",
+)
+ARTICLES = [VISIT, TRIP]
+
+SUPPORTED = "Zelensky met Joe Biden at the White House on Wednesday."
+FIGURE = "The aid package is worth 99 billion dollars."
+NAME = "Former president Donald Trump met Zelensky."
+
+
+def test_registry_lists_extractive():
+    assert "extractive" in available()
+    assert available() == sorted(available())
+
+
+def test_get_summarizer_builds_the_extractive_backend():
+    summarizer = get_summarizer("extractive")
+
+    assert isinstance(summarizer, ExtractiveSummarizer)
+    assert isinstance(summarizer, Summarizer)
+    assert summarizer.name == "extractive"
+
+
+def test_unknown_backend_names_the_known_ones():
+    with pytest.raises(UnknownBackendError) as e:
+        get_summarizer("nope")
+
+    message = str(e.value)
+    assert message.startswith("unknown backend 'nope'; known backends: ")
+    assert message.endswith(", ".join(available()))
+
+
+def test_supported_sentence_is_kept_and_unsupported_ones_are_dropped(fake_summarizer):
+    fake_summarizer.enqueue("Zelensky meets Biden", SUPPORTED, FIGURE, NAME)
+
+    summary = summarize_event(ARTICLES, fake_summarizer, max_words=60)
+
+    assert fake_summarizer.history == [ARTICLES]
+    assert (summary.headline, summary.backend) == ("Zelensky meets Biden", "fake")
+    (kept,) = summary.sentences
+    assert kept.text == SUPPORTED
+    assert kept.citations[0] == VISIT.id
+    assert kept.evidence[0].sentence == (
+        "Ukrainian President Volodymyr Zelensky met Joe Biden at the White House on Wednesday."
+    )
+    assert summary.dropped == (
+        Dropped(FIGURE, "not in the sources: 99"),
+        Dropped(NAME, "not in the sources: Donald Trump"),
+    )
+
+
+def test_weakly_supported_sentence_is_dropped_with_its_score(fake_summarizer):
+    fake_summarizer.enqueue("Zelensky meets Biden", SUPPORTED, "Cats like to sleep in the sun.")
+
+    summary = summarize_event(ARTICLES, fake_summarizer, max_words=60)
+
+    assert [s.text for s in summary.sentences] == [SUPPORTED]
+    ((text, reason),) = [(d.text, d.reason) for d in summary.dropped]
+    assert text == "Cats like to sleep in the sun."
+    assert reason.startswith("weak support (score 0.")
+
+
+def test_all_unsupported_falls_back_to_the_extractive_digest(fake_summarizer):
+    fake_summarizer.enqueue("Zelensky meets Biden", FIGURE, NAME)
+
+    summary = summarize_event(ARTICLES, fake_summarizer, max_words=60)
+
+    extractive = ExtractiveSummarizer().summarize(ARTICLES, max_words=60)
+    assert summary.backend == "extractive-fallback"
+    assert summary.headline == "Zelensky meets Biden"
+    assert summary.sentences
+    assert [s.text for s in summary.sentences] == list(extractive.sentences)
+    assert all(s.citations for s in summary.sentences)
+    assert [d.text for d in summary.dropped] == [FIGURE, NAME]
+
+
+def test_empty_draft_falls_back_too(fake_summarizer):
+    fake_summarizer.enqueue("Zelensky meets Biden")
+
+    summary = summarize_event(ARTICLES, fake_summarizer, max_words=60)
+
+    assert summary.backend == "extractive-fallback"
+    assert summary.sentences
+    assert summary.dropped == ()
+
+
+def test_extractive_backend_cites_every_sentence_and_never_falls_back():
+    summary = summarize_event(ARTICLES, ExtractiveSummarizer(), max_words=60)
+
+    assert summary.backend == "extractive"
+    assert summary.headline == "Zelensky visits Washington"
+    assert summary.sentences
+    for sentence in summary.sentences:
+        assert sentence.evidence[0].score == 1.0  # copied verbatim from a source
+        assert sentence.citations[0] == sentence.evidence[0].article_id
+    assert summary.dropped == ()
