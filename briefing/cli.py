@@ -7,6 +7,7 @@ Every ``BriefingError`` becomes a one-line message and exit status 1 (in
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 from pathlib import Path
@@ -15,9 +16,10 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from .cli_models import models_group
 from .errors import BriefingError
-from .pipeline import BuildOptions, build_briefing
-from .render import FORMATS
+from .pipeline import BuildOptions, build_briefing, summarize_files
+from .render import FORMATS, event_to_dict
 
 _err = Console(stderr=True, highlight=False)
 
@@ -69,9 +71,13 @@ class RichProgress:
 
     def start(self, stage: str, total: int) -> None:
         self._bar = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), TextColumn("{task.fields[info]}"),
-            console=_err, transient=True,
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[info]}"),
+            console=_err,
+            transient=True,
         )
         self._bar.start()
         self._task = self._bar.add_task(stage, total=total, info="")
@@ -84,6 +90,17 @@ class RichProgress:
         if self._bar is not None:
             self._bar.stop()
             self._bar = None
+
+
+def prepare_backend(backend: str, model: str | None) -> None:
+    """Prepare the hf backend's model first (a one-time step), with progress bars."""
+    if backend != "hf":
+        return
+    from . import modelstore
+    from .cli_models import _PrepareBar
+
+    with _PrepareBar() as bar:
+        modelstore.resolve_model(model or modelstore.DEFAULT_MODEL, progress=bar)
 
 
 @click.group(cls=BriefingGroup)
@@ -100,21 +117,61 @@ def cli(verbose: bool) -> None:
 @cli.command("build")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--date", "date_", metavar="YYYY-MM-DD", help="Briefing date (default: today).")
-@click.option("--window", default=2, show_default=True, type=click.IntRange(0),
-              help="Include articles dated up to DAYS before the date (undated always).")
-@click.option("--out", "out_dir", default="outputs", show_default=True,
-              type=click.Path(path_type=Path), help="Folder for the briefing files.")
-@click.option("--format", "formats", default="md,html,json", show_default=True,
-              help="Comma-separated output formats: md, html, json.")
-@click.option("--backend", default="extractive", show_default=True,
-              help="Summarizer backend (extractive, hf).")
-@click.option("--model", default=None, help="For the hf backend: a model name, folder or GGUF.")
-@click.option("--max-words", default=90, show_default=True, type=click.IntRange(10, 1000),
-              help="Digest length limit in words.")
-@click.option("--db", "db_path", type=click.Path(path_type=Path),
-              help="SQLite database (default: $BRIEFING_HOME/briefing.db).")
-@click.option("--templates", "template_dirs", multiple=True, type=click.Path(path_type=Path),
-              help="A folder of templates overriding the shipped ones (repeatable).")
+@click.option(
+    "--window",
+    default=2,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Include articles dated up to DAYS before the date (undated always).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default="outputs",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder for the briefing files.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="md,html,json",
+    show_default=True,
+    help="Comma-separated output formats: md, html, json.",
+)
+@click.option(
+    "--backend",
+    default="hf",
+    show_default=True,
+    envvar="BRIEFING_BACKEND",
+    help="Summarizer backend: hf (the local model) or extractive.",
+)
+@click.option(
+    "--model",
+    default=None,
+    envvar="BRIEFING_MODEL",
+    help="For the hf backend: a known model name, a checkpoint folder or a GGUF file.",
+)
+@click.option(
+    "--max-words",
+    default=90,
+    show_default=True,
+    type=click.IntRange(10, 1000),
+    help="Digest length limit in words.",
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path),
+    help="SQLite database (default: $BRIEFING_HOME/briefing.db).",
+)
+@click.option(
+    "--templates",
+    "template_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A folder of templates overriding the shipped ones (repeatable).",
+)
 def build(
     paths: tuple[Path, ...],
     date_: str | None,
@@ -135,6 +192,7 @@ def build(
     Example:
         briefing build corpus --date 2022-12-21
     """
+    prepare_backend(backend, model)
     options = BuildOptions(
         paths=paths or (Path("corpus"),),
         date=parse_date(date_),
@@ -157,3 +215,58 @@ def build(
     )
     for path in result.outputs:
         click.echo(f"Wrote {path}")
+
+
+@cli.command("summarize")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--max-words",
+    default=90,
+    show_default=True,
+    type=click.IntRange(10, 1000),
+    help="Digest length limit in words.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the event as JSON.")
+@click.option(
+    "--backend",
+    default="hf",
+    show_default=True,
+    envvar="BRIEFING_BACKEND",
+    help="Summarizer backend: hf (the local model) or extractive.",
+)
+@click.option(
+    "--model",
+    default=None,
+    envvar="BRIEFING_MODEL",
+    help="For the hf backend: a known model name, a checkpoint folder or a GGUF file.",
+)
+def summarize(
+    files: tuple[Path, ...], max_words: int, as_json: bool, backend: str, model: str | None
+) -> None:
+    """Summarize FILES as one event: print its headline and cited digest.
+
+    \b
+    Example:
+        briefing summarize corpus/000_*.txt corpus/001_*.txt --backend extractive
+    """
+    prepare_backend(backend, model)
+    options = {"model": model} if model else {}
+    result = summarize_files(list(files), backend=backend, max_words=max_words, options=options)
+    for skipped in result.skipped:
+        _err.print(f"skipped {skipped.path}: {skipped.reason}", markup=False)
+    if as_json:
+        click.echo(json.dumps(event_to_dict(result.item), ensure_ascii=False, indent=2))
+        return
+    click.echo(result.item.summary.headline)
+    click.echo()
+    for sentence in result.item.summary.sentences:
+        numbers = [result.numbers[c] for c in sentence.citations]
+        click.echo(sentence.text + "".join(f"[{n}]" for n in numbers))
+    click.echo()
+    for n, article in enumerate(result.item.event.articles, start=1):
+        click.echo(f"[{n}] {article.title} ({article.path})")
+    for dropped in result.item.summary.dropped:
+        _err.print(f"dropped: {dropped.text} ({dropped.reason})", markup=False)
+
+
+cli.add_command(models_group)

@@ -104,3 +104,15 @@ def group_events(
         chosen = tuple(arts[i] for i in members)
         events.append(Event(id=event_id(chosen), articles=chosen))
     return tuple(events)
+
+
+def single_event(articles: Sequence[Article], vectors: np.ndarray) -> Event:
+    """Make one event of all the articles, the most central first."""
+    arts = list(articles)
+    if len(arts) > 1:
+        sim = similarity_matrix(arts, np.asarray(vectors, dtype=np.float32), max_gap_days=10**6)
+        centrality = sim.mean(axis=1)
+        arts = [
+            arts[i] for i in sorted(range(len(arts)), key=lambda i: (-centrality[i], arts[i].id))
+        ]
+    return Event(id=event_id(arts), articles=tuple(arts))

@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .cluster import group_events
+from .cluster import group_events, single_event
 from .dedup import deduplicate
 from .embed import embed_articles, get_embedder
+from .errors import InputError
 from .ingest import ingest
 from .models import Article, Briefing, BriefingEvent, Event, Stats, Summary
 from .render import make_environment, write_outputs
 from .store import Store, open_database
-from .summarize import get_summarizer, summarize_event
+from .summarize import check_backend, get_summarizer, summarize_event
 
 
 class Progress(Protocol):
@@ -87,20 +88,31 @@ def rank_key(event: Event) -> tuple:
     return (-len(outlets), -copies, -latest.toordinal(), event.id)
 
 
-def digest_key(event: Event, backend: str, options: Sequence[tuple[str, object]],
-               max_words: int) -> str:
+def digest_key(
+    event: Event, backend: str, options: Sequence[tuple[str, object]], max_words: int
+) -> str:
     """Return the cache key of an event's digest: its content and the settings."""
     payload = json.dumps(
-        [sorted(a.id for a in event.articles), backend, sorted(map(list, options), key=str),
-         max_words],
+        [
+            sorted(a.id for a in event.articles),
+            backend,
+            sorted(map(list, options), key=str),
+            max_words,
+        ],
         default=str,
     )
     return "d:" + hashlib.blake2b(payload.encode(), digest_size=12).hexdigest()
 
 
+def _speed(summarizer: object) -> str:
+    stats = getattr(summarizer, "last_stats", None)
+    return f"{stats.tokens_per_second:.1f} tok/s" if stats else "done"
+
+
 def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -> BuildResult:
     """Build the dated briefing of the corpus at ``options.paths`` and write its files."""
     progress = progress or _Silent()
+    check_backend(options.backend)
     store = Store(open_database(options.db_path))
     env = make_environment(options.template_dirs)  # fail early on a bad template folder
     run_id = store.start_run(options.date, options.backend)
@@ -116,19 +128,23 @@ def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -
     vectors = embed_articles(deduped.articles, embedder=embedder, store=store)
     events = sorted(group_events(deduped.articles, vectors), key=rank_key)
 
-    summarizer = get_summarizer(options.backend, **dict(options.backend_options))
+    summarizer = None  # loaded on the first event whose digest is not cached
     summaries: list[tuple[Event, Summary, str]] = []
     progress.start("Summarizing", len(events))
     for event in events:
         key = digest_key(event, options.backend, options.backend_options, options.max_words)
         summary = store.get_digest(key)
+        info = "cached"
         if summary is None:
+            if summarizer is None:
+                summarizer = get_summarizer(options.backend, **dict(options.backend_options))
             summary = summarize_event(
                 event.articles, summarizer, max_words=options.max_words, embedder=embedder
             )
             store.save_digest(key, event.id, summary)
+            info = _speed(summarizer)
         summaries.append((event, summary, key))
-        progress.advance(summary.headline)
+        progress.advance(f"{summary.headline[:48]} · {info}")
     progress.finish()
 
     stats = Stats(
@@ -153,11 +169,42 @@ def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -
     store.finish_run(
         run_id,
         stats=stats,
-        events=[(e.id, [a.id for a in e.articles], r, k)
-                for r, (e, _, k) in enumerate(summaries, start=1)],
+        events=[
+            (e.id, [a.id for a in e.articles], r, k)
+            for r, (e, _, k) in enumerate(summaries, start=1)
+        ],
         skipped=corpus.skipped,
         outputs=outputs,
     )
     return BuildResult(briefing=briefing, outputs=tuple(outputs), run_id=run_id)
 
 
+@dataclass(frozen=True, slots=True)
+class SummarizeResult:
+    """Files summarized as one event; ``numbers`` maps article ids to citation numbers."""
+
+    item: BriefingEvent
+    numbers: dict[str, int]
+    skipped: tuple = ()
+
+
+def summarize_files(
+    paths: Sequence[Path],
+    *,
+    backend: str,
+    max_words: int,
+    options: dict[str, object] | None = None,
+) -> SummarizeResult:
+    """Read the files as the articles of one event and summarize it with citations."""
+    check_backend(backend)
+    corpus = ingest(list(paths))
+    articles = deduplicate(corpus.articles).articles
+    if not articles:
+        raise InputError("no readable article in " + ", ".join(str(p) for p in paths))
+    embedder = get_embedder()
+    vectors = embed_articles(articles, embedder=embedder)
+    event = single_event(articles, vectors)
+    summarizer = get_summarizer(backend, **(options or {}))
+    summary = summarize_event(event.articles, summarizer, max_words=max_words, embedder=embedder)
+    numbers = {a.id: n for n, a in enumerate(event.articles, start=1)}
+    return SummarizeResult(BriefingEvent(event, summary, rank=1), numbers, corpus.skipped)

@@ -245,7 +245,7 @@ def _article_dict(article: Article) -> dict[str, Any]:
     }
 
 
-def _event_dict(item: BriefingEvent) -> dict[str, Any]:
+def event_to_dict(item: BriefingEvent) -> dict[str, Any]:
     summary = item.summary
     return {
         "id": item.event.id,
@@ -304,7 +304,7 @@ def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
             "skipped": stats.skipped,
             "out_of_window": stats.out_of_window,
         },
-        "events": [_event_dict(i) for i in sorted(briefing.events, key=lambda i: i.rank)],
+        "events": [event_to_dict(i) for i in sorted(briefing.events, key=lambda i: i.rank)],
         "skipped": [{"path": s.path, "reason": s.reason} for s in briefing.skipped],
     }
 

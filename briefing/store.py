@@ -75,8 +75,12 @@ class Store:
                 self.db["articles"].upsert(row, pk="id")
                 for copy in (Source(a.path, a.source, a.url), *a.duplicates):
                     self.db["sources"].upsert(
-                        {"article_id": a.id, "path": copy.path, "source": copy.source,
-                         "url": copy.url},
+                        {
+                            "article_id": a.id,
+                            "path": copy.path,
+                            "source": copy.source,
+                            "url": copy.url,
+                        },
                         pk=("article_id", "path"),
                     )
 
@@ -97,9 +101,14 @@ class Store:
             return None
         r = rows[0]
         return Article(
-            id=r["id"], title=r["title"], text=r["text"], path=r["path"],
+            id=r["id"],
+            title=r["title"],
+            text=r["text"],
+            path=r["path"],
             date=dt.date.fromisoformat(r["date"]) if r["date"] else None,
-            source=r["source"], author=r["author"], url=r["url"],
+            source=r["source"],
+            author=r["author"],
+            url=r["url"],
         )
 
     # -- embeddings -----------------------------------------------------------
@@ -135,8 +144,13 @@ class Store:
         """Cache a summary under its content key."""
         with self.db.conn:
             self.db["digests"].upsert(
-                {"key": key, "event_id": event_id, "backend": summary.backend,
-                 "summary": json.dumps(summary_to_dict(summary)), "created": _now()},
+                {
+                    "key": key,
+                    "event_id": event_id,
+                    "backend": summary.backend,
+                    "summary": json.dumps(summary_to_dict(summary)),
+                    "created": _now(),
+                },
                 pk="key",
             )
 
@@ -145,8 +159,12 @@ class Store:
         """Record the start of a build and return its run id."""
         with self.db.conn:
             table = self.db["runs"].insert(
-                {"date": date.isoformat(), "started_at": _now(), "status": "running",
-                 "backend": backend}
+                {
+                    "date": date.isoformat(),
+                    "started_at": _now(),
+                    "status": "running",
+                    "backend": backend,
+                }
             )
         return int(table.last_pk)
 
@@ -164,19 +182,32 @@ class Store:
         with self.db.conn:
             self.db["runs"].update(
                 run_id,
-                {"finished_at": now, "status": "ok", "read": stats.read,
-                 "duplicates": stats.duplicates, "events": stats.events,
-                 "skipped": stats.skipped, "outputs": json.dumps([str(p) for p in outputs])},
+                {
+                    "finished_at": now,
+                    "status": "ok",
+                    "read": stats.read,
+                    "duplicates": stats.duplicates,
+                    "events": stats.events,
+                    "skipped": stats.skipped,
+                    "outputs": json.dumps([str(p) for p in outputs]),
+                },
             )
             for event_id, article_ids, rank, digest_key in events:
                 if self.db["events"].count_where("id = ?", [event_id]) == 0:
                     self.db["events"].insert(
-                        {"id": event_id, "article_ids": json.dumps(list(article_ids)),
-                         "first_seen": now}
+                        {
+                            "id": event_id,
+                            "article_ids": json.dumps(list(article_ids)),
+                            "first_seen": now,
+                        }
                     )
                 self.db["run_events"].upsert(
-                    {"run_id": run_id, "event_id": event_id, "rank": rank,
-                     "digest_key": digest_key},
+                    {
+                        "run_id": run_id,
+                        "event_id": event_id,
+                        "rank": rank,
+                        "digest_key": digest_key,
+                    },
                     pk=("run_id", "event_id"),
                 )
             self.db["skipped"].upsert_all(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -72,6 +73,37 @@ def lexical_support(sentence: str, source: str) -> float:
     return len(wanted & content_words(source)) / len(wanted)
 
 
+def support_matrix(
+    sentences: Sequence[str],
+    sources: Sequence[SourceSentence],
+    *,
+    embedder: Embedder | None = None,
+) -> np.ndarray:
+    """Return the support of each sentence (rows) by each source sentence (columns).
+
+    support = (cosine⁺(embeddings) + share of the sentence's content words in the
+    source sentence) / 2, in [0, 1]; a verbatim copy (whitespace trimmed) scores 1.
+    """
+    if not sentences or not sources:
+        return np.zeros((len(sentences), len(sources)), dtype=np.float64)
+    model = embedder or get_embedder()
+    vectors = model.encode([s.text for s in sources])
+    queries = model.encode(list(sentences))
+    cosine = np.clip(queries @ vectors.T, 0.0, 1.0).astype(np.float64)
+    source_words = [content_words(s.text) for s in sources]
+    stripped = [s.text.strip() for s in sources]
+    scores = np.empty_like(cosine)
+    for q, sentence in enumerate(sentences):
+        wanted = content_words(sentence)
+        lexical = np.array(
+            [len(wanted & sw) / len(wanted) if wanted else 0.0 for sw in source_words]
+        )
+        scores[q] = (cosine[q] + lexical) / 2
+        exact = [i for i, s in enumerate(stripped) if s == sentence.strip()]
+        scores[q, exact] = 1.0
+    return scores
+
+
 def align(
     sentences: Sequence[str],
     articles: Sequence[Article],
@@ -84,20 +116,10 @@ def align(
         return []
     if not sources:
         return [Alignment(s, 0.0, ()) for s in sentences]
-    model = embedder or get_embedder()
-    vectors = model.encode([s.text for s in sources])
-    queries = model.encode(list(sentences))
-    cosine = np.clip(queries @ vectors.T, 0.0, 1.0)
-    source_words = [content_words(s.text) for s in sources]
+    matrix = support_matrix(sentences, sources, embedder=embedder)
     results = []
     for q, sentence in enumerate(sentences):
-        wanted = content_words(sentence)
-        lexical = np.array(
-            [len(wanted & sw) / len(wanted) if wanted else 0.0 for sw in source_words]
-        )
-        score = (cosine[q] + lexical) / 2
-        exact = [i for i, s in enumerate(sources) if s.text.strip() == sentence.strip()]
-        score[exact] = 1.0
+        score = matrix[q]
         best = np.argsort(-score, kind="stable")[: MAX_EVIDENCE * 4]
         evidence: list[Evidence] = []
         seen: set[str] = set()
@@ -137,20 +159,95 @@ def facts(sentence: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def unsupported_facts(sentence: str, source_text: str) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The words of the sources, prepared once for fact and novelty checks."""
+
+    words: frozenset[str]
+    digits: frozenset[str]
+    stems: frozenset[str]
+
+    def has_name_word(self, word: str) -> bool:
+        """Tell whether a name's word is in the sources, allowing a spelling variant.
+
+        A variant is one edit away for words of 5 to 9 letters and two edits from 10
+        letters ("Zelensky" ~ "Zelenskyy" ~ "Zelenskiy"); shorter words must match.
+        """
+        word = _POSSESSIVE.sub("", word.replace(".", ""))
+        return word in self.words or _near(word, self.words)
+
+    def has_word(self, word: str) -> bool:
+        """Tell whether a word is in the sources as written, inflected (same stem) or varied."""
+        word = _POSSESSIVE.sub("", word)
+        return word in self.words or _stem(word) in self.stems or _near(word, self.words)
+
+
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def _stem(word: str) -> str:
+    return _porter()(word)
+
+
+@lru_cache(maxsize=1)
+def _porter():  # type: ignore[no-untyped-def]
+    from nltk.stem.porter import PorterStemmer
+
+    return lru_cache(maxsize=100_000)(PorterStemmer().stem)
+
+
+def _near(word: str, vocabulary: frozenset[str]) -> bool:
+    if len(word) < 5 or _NUMBER.search(word):
+        return False
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    limit = 1 if len(word) < 10 else 2
+    close = [w for w in vocabulary if abs(len(w) - len(word)) <= limit]
+    return process.extractOne(
+        word, close, scorer=Levenshtein.distance, score_cutoff=limit
+    ) is not None
+
+
+def vocabulary(source_text: str) -> Vocabulary:
+    """Collect the words, numbers and word stems of the sources."""
+    found = {_POSSESSIVE.sub("", w.replace(".", "")) for w in words(source_text)}
+    found |= {w.replace(".", "") for w in words(source_text)}
+    digits = frozenset(re.sub(r"[.,]", "", w) for w in found if _NUMBER.search(w))
+    return Vocabulary(frozenset(found), digits, frozenset(_stem(w) for w in found))
+
+
+def unsupported_facts(sentence: str, source_text: str | Vocabulary) -> list[str]:
     """Return the numbers and names of a sentence that appear nowhere in the sources.
 
     A name counts as present when each of its words appears in the sources
     (case-insensitive), so "President Biden" is supported by "Joe Biden ... the
-    president". A number counts as present when the same digits appear.
+    president"; a spelling variant of a word counts too (``Vocabulary.has_name_word``).
+    A number counts as present when the same digits appear.
     """
-    source_words = {w.replace(".", "") for w in words(source_text)}
-    source_digits = {re.sub(r"[.,]", "", w) for w in source_words if _NUMBER.search(w)}
+    known = source_text if isinstance(source_text, Vocabulary) else vocabulary(source_text)
     missing = []
     for fact in facts(sentence):
         if _NUMBER.match(fact):
-            if re.sub(r"[.,]", "", fact) not in source_digits:
+            if re.sub(r"[.,]", "", fact) not in known.digits:
                 missing.append(fact)
-        elif any(w.replace(".", "") not in source_words for w in words(fact)):
+        elif not all(known.has_name_word(w) for w in words(fact)):
             missing.append(fact)
     return missing
+
+
+def novel_words(sentence: str, source_text: str | Vocabulary) -> list[str]:
+    """Return the content words of a sentence that no source has, even inflected or varied.
+
+    Numbers are left to ``unsupported_facts``. In lower-cased text, where names
+    cannot be told by their capitals, a name absent from the sources shows up here.
+    """
+    known = source_text if isinstance(source_text, Vocabulary) else vocabulary(source_text)
+    found = []
+    for word in dict.fromkeys(words(sentence)):
+        bare = _POSSESSIVE.sub("", word)
+        if bare in ENGLISH_STOP_WORDS or _NUMBER.search(bare) or len(bare) < 2:
+            continue
+        if not known.has_word(bare):
+            found.append(bare)
+    return found

@@ -18,7 +18,8 @@ from .conftest import DEMO
 
 
 def build(*args: str) -> object:
-    return CliRunner().invoke(cli, ["build", *args], catch_exceptions=False)
+    args = ("build", "--backend", "extractive", *args)
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 @pytest.fixture
@@ -32,7 +33,9 @@ def test_build_demo_writes_three_dated_files(demo_run) -> None:
     result, out, _ = demo_run
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
-        "2022-12-21.html", "2022-12-21.json", "2022-12-21.md",
+        "2022-12-21.html",
+        "2022-12-21.json",
+        "2022-12-21.md",
     ]
     assert "Read 5 articles (0 outside the window), 0 duplicates, 3 events, 0 skipped." in (
         result.output
@@ -57,7 +60,8 @@ def test_demo_json_groups_events_and_cites_every_sentence(demo_run) -> None:
     assert [e["rank"] for e in doc["events"]] == list(range(1, len(doc["events"]) + 1))
     # the two-outlet Washington event ranks first
     assert sorted(Path(a["path"]).name[:3] for a in doc["events"][0]["articles"]) == [
-        "000", "001",
+        "000",
+        "001",
     ]
 
 
@@ -92,8 +96,9 @@ def test_bad_inputs_are_skipped_and_the_rest_is_built(tmp_path: Path) -> None:
     (corpus / "wrong.json").write_text("[1, 2, 3]")
     (corpus / "feed.xml").write_text("<rss><channel><item><title>oops</chan")
     out = tmp_path / "out"
-    result = build(str(corpus), "--date", "2022-12-21", "--out", str(out),
-                   "--db", str(tmp_path / "b.db"))
+    result = build(
+        str(corpus), "--date", "2022-12-21", "--out", str(out), "--db", str(tmp_path / "b.db")
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads((out / "2022-12-21.json").read_text())
     skipped = {Path(s["path"]).name: s["reason"] for s in doc["skipped"]}
@@ -130,8 +135,19 @@ def test_errors_are_one_line_with_status_1(tmp_path: Path, args: list[str], mess
 
 def test_window_excludes_old_articles(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = build(str(DEMO), "--date", "2022-12-30", "--window", "2", "--out", str(out),
-                   "--db", str(tmp_path / "b.db"), "--format", "json")
+    result = build(
+        str(DEMO),
+        "--date",
+        "2022-12-30",
+        "--window",
+        "2",
+        "--out",
+        str(out),
+        "--db",
+        str(tmp_path / "b.db"),
+        "--format",
+        "json",
+    )
     assert result.exit_code == 0
     doc = json.loads((out / "2022-12-30.json").read_text())
     names = {Path(a["path"]).name[:3] for e in doc["events"] for a in e["articles"]}
@@ -142,6 +158,8 @@ def test_window_excludes_old_articles(tmp_path: Path) -> None:
 def test_python_dash_m_runs_the_cli() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "briefing", "build", "--help"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "Build the dated briefing" in result.stdout

@@ -85,7 +85,7 @@ def test_all_unsupported_falls_back_to_the_extractive_digest(fake_summarizer):
 
     extractive = ExtractiveSummarizer().summarize(ARTICLES, max_words=60)
     assert summary.backend == "extractive-fallback"
-    assert summary.headline == "Zelensky meets Biden"
+    assert summary.headline == "Zelensky visits Washington"  # the extractive headline
     assert summary.sentences
     assert [s.text for s in summary.sentences] == list(extractive.sentences)
     assert all(s.citations for s in summary.sentences)
@@ -112,3 +112,15 @@ def test_extractive_backend_cites_every_sentence_and_never_falls_back():
         assert sentence.evidence[0].score == 1.0  # copied verbatim from a source
         assert sentence.citations[0] == sentence.evidence[0].article_id
     assert summary.dropped == ()
+
+
+def test_headline_with_an_invented_name_is_replaced_and_listed(fake_summarizer):
+    fake_summarizer.enqueue("Trump hosts Zelensky in Washington", SUPPORTED)
+
+    summary = summarize_event(ARTICLES, fake_summarizer, max_words=60)
+
+    assert summary.headline == "Zelensky visits Washington"  # the central article's title
+    assert summary.dropped == (
+        Dropped("Trump hosts Zelensky in Washington", "headline not in the sources: Trump"),
+    )
+    assert [s.text for s in summary.sentences] == [SUPPORTED]

@@ -7,12 +7,16 @@ afterwards from evidence (``verify.py``), never from what a backend claims.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from ..embed import Embedder
 from ..errors import UnknownBackendError
 from ..models import Article, Draft, Dropped, Sentence, Summary
+from ..text import words
 from ..verify import align, unsupported_facts
 
 
@@ -40,15 +44,18 @@ def available() -> list[str]:
     return sorted(_REGISTRY)
 
 
+def check_backend(name: str) -> None:
+    """Raise UnknownBackendError, listing the known names, unless ``name`` is registered."""
+    _load_builtins()
+    if name not in _REGISTRY:
+        known = ", ".join(sorted(_REGISTRY))
+        raise UnknownBackendError(f"unknown backend {name!r}; known backends: {known}")
+
+
 def get_summarizer(name: str, **options: object) -> Summarizer:
     """Create the summarizer registered under ``name``."""
-    _load_builtins()
-    try:
-        factory = _REGISTRY[name]
-    except KeyError:
-        known = ", ".join(sorted(_REGISTRY))
-        raise UnknownBackendError(f"unknown backend {name!r}; known backends: {known}") from None
-    return factory(**options)
+    check_backend(name)
+    return _REGISTRY[name](**options)
 
 
 def _load_builtins() -> None:
@@ -77,18 +84,50 @@ def summarize_event(
     number or name found in none of the sources, is dropped with its reason.
     If nothing supported remains, the event falls back to the extractive digest.
     """
+    from .extractive import ExtractiveSummarizer, headline_for
+
     draft = summarizer.summarize(articles, max_words=max_words)
     kept, dropped = check_sentences(draft.sentences, articles, embedder=embedder)
     backend = summarizer.name
+    headline = draft.headline.strip()
+    sources = "\n".join(f"{a.title}\n{a.text}" for a in articles)
+    invented = unsupported_headline_words(headline, sources) if headline else ["empty"]
+    if invented:
+        if headline:
+            reason = "headline not in the sources: " + ", ".join(invented)
+            dropped.append(Dropped(headline, reason))
+        headline = headline_for(articles)
     if not kept and summarizer.name != "extractive":
-        from .extractive import ExtractiveSummarizer
-
         fallback = ExtractiveSummarizer().summarize(articles, max_words=max_words)
         kept, _ = check_sentences(fallback.sentences, articles, embedder=embedder)
+        headline = fallback.headline
         backend = "extractive-fallback"
     return Summary(
-        headline=draft.headline, sentences=tuple(kept), backend=backend, dropped=tuple(dropped)
+        headline=headline, sentences=tuple(kept), backend=backend, dropped=tuple(dropped)
     )
+
+
+def unsupported_headline_words(headline: str, source_text: str) -> list[str]:
+    """Return a headline's numbers and capitalised words that appear nowhere in the sources.
+
+    Headlines are often in title case, so every capitalised word is checked, the first
+    one included; a word counts as present when a source word shares its first five
+    letters ("Visits" ~ "visiting"), a number when the same digits appear.
+    """
+    known = {w.replace(".", "") for w in words(source_text)}
+    missing = []
+    for token in re.findall(r"\d[\d.,]*\d|\d|[A-Z][\w’'.-]*", headline):
+        token = token.rstrip(".")
+        if token[0].isdigit():
+            missing.extend(unsupported_facts(f"so {token}", source_text))
+            continue
+        word = token.lower().replace(".", "")
+        if word in known or word in ENGLISH_STOP_WORDS:
+            continue
+        if len(word) >= 5 and any(k.startswith(word[:5]) for k in known):
+            continue
+        missing.append(token)
+    return list(dict.fromkeys(missing))
 
 
 def check_sentences(
