@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 DATE ?= 2022-12-21
+BACKEND ?= hf
 export HF_HUB_OFFLINE := 1
 
 .PHONY: install briefing test lint bench clean
@@ -16,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 briefing: install
-	$(BIN)/briefing build corpus --date $(DATE) --out outputs
+	$(BIN)/briefing build corpus --date $(DATE) --out outputs --backend $(BACKEND)
 
 test: install
 	$(BIN)/python -m pytest

@@ -22,6 +22,7 @@ from .errors import InputError
 from .ingest import ingest
 from .models import Article, Briefing, BriefingEvent, Event, Stats, Summary
 from .render import make_environment, write_outputs
+from .resources import data_dir
 from .store import Store, open_database
 from .summarize import check_backend, get_summarizer, summarize_event
 
@@ -104,6 +105,16 @@ def digest_key(
     return "d:" + hashlib.blake2b(payload.encode(), digest_size=12).hexdigest()
 
 
+def _prompt_fingerprint(backend: str) -> str:
+    """Hash the shipped prompts, so that editing a prompt invalidates cached model digests."""
+    if backend == "extractive":
+        return ""
+    digest = hashlib.blake2b(digest_size=8)
+    for path in sorted(data_dir("prompts").glob("*.j2")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def _speed(summarizer: object) -> str:
     stats = getattr(summarizer, "last_stats", None)
     return f"{stats.tokens_per_second:.1f} tok/s" if stats else "done"
@@ -129,10 +140,11 @@ def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -
     events = sorted(group_events(deduped.articles, vectors), key=rank_key)
 
     summarizer = None  # loaded on the first event whose digest is not cached
+    key_options = (*options.backend_options, ("prompt", _prompt_fingerprint(options.backend)))
     summaries: list[tuple[Event, Summary, str]] = []
     progress.start("Summarizing", len(events))
     for event in events:
-        key = digest_key(event, options.backend, options.backend_options, options.max_words)
+        key = digest_key(event, options.backend, key_options, options.max_words)
         summary = store.get_digest(key)
         info = "cached"
         if summary is None:
