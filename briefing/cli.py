@@ -17,9 +17,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .cli_models import models_group
+from .cli_send import SmtpOptions, send, smtp_options
 from .errors import BriefingError
+from .mail import send_briefing
 from .pipeline import BuildOptions, build_briefing, summarize_files
-from .render import FORMATS, event_to_dict
+from .render import FORMATS, event_to_dict, make_environment
 
 _err = Console(stderr=True, highlight=False)
 
@@ -172,6 +174,8 @@ def cli(verbose: bool) -> None:
     type=click.Path(path_type=Path),
     help="A folder of templates overriding the shipped ones (repeatable).",
 )
+@click.option("--email", is_flag=True, help="Also e-mail the HTML briefing (see `send`).")
+@smtp_options
 def build(
     paths: tuple[Path, ...],
     date_: str | None,
@@ -183,6 +187,8 @@ def build(
     max_words: int,
     db_path: Path | None,
     template_dirs: tuple[Path, ...],
+    email: bool,
+    smtp: SmtpOptions,
 ) -> None:
     """Build the dated briefing of a corpus of articles.
 
@@ -192,6 +198,7 @@ def build(
     Example:
         briefing build corpus --date 2022-12-21
     """
+    settings = smtp.settings() if email else None  # a bad mail setting fails before the build
     prepare_backend(backend, model)
     options = BuildOptions(
         paths=paths or (Path("corpus"),),
@@ -215,6 +222,11 @@ def build(
     )
     for path in result.outputs:
         click.echo(f"Wrote {path}")
+    if settings is not None:
+        sent = send_briefing(
+            result.briefing, settings, out_dir=out_dir, env=make_environment(template_dirs)
+        )
+        click.echo(f"Sent {sent.subject!r} to {', '.join(sent.recipients)}")
 
 
 @cli.command("summarize")
@@ -270,3 +282,4 @@ def summarize(
 
 
 cli.add_command(models_group)
+cli.add_command(send)

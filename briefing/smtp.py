@@ -172,7 +172,7 @@ def _describe(exc: BaseException, settings: EmailSettings) -> str:
         return f"{where} refused the message ({reply})"
     if isinstance(exc, smtplib.SMTPNotSupportedError):
         fix = "; use --smtp-security none or tls" if "STARTTLS" in str(exc) else ""
-        return f"{where}: {exc}{fix}"
+        return f"{where}: {str(exc).rstrip('.')}{fix}"
     if isinstance(exc, ConnectionRefusedError):
         return f"cannot connect to {where}: connection refused"
     if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
