@@ -16,6 +16,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from .cli_compare import compare
 from .cli_models import models_group
 from .cli_send import SmtpOptions, send, smtp_options
 from .errors import BriefingError
@@ -283,3 +284,4 @@ def summarize(
 
 cli.add_command(models_group)
 cli.add_command(send)
+cli.add_command(compare)

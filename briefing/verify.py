@@ -6,6 +6,12 @@ the share of the summary sentence's content words (stop words removed,
 lower-cased) that the source sentence contains. A sentence copied verbatim
 scores 1. Citations are the articles of the evidence that reaches
 ``CITE_MIN``; nothing is cited on a backend's word.
+
+Facts: ``unsupported_facts`` lists a sentence's numbers and capitalised names
+that no source contains; ``novel_words`` its other content words that no source
+contains, even inflected (same Porter stem) or spelt differently (one letter
+off, ``Vocabulary.has_name_word``). Lower-cased text has no capitals to tell
+names by, so there an invented name shows up as a novel word.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from .text import split_sentences, words
 
 CITE_MIN = 0.55  # evidence at or above this score is cited
 MAX_EVIDENCE = 3
+NEAR_RATIO = 0.85  # spelling variants: Indel similarity at least this ...
+NEAR_MIN_LETTERS = 5  # ... between words this long or longer
 _NUMBER = re.compile(r"\d")
 
 
@@ -104,6 +112,26 @@ def support_matrix(
     return scores
 
 
+def preselect(
+    sentences: Sequence[str], sources: Sequence[SourceSentence], limit: int
+) -> list[SourceSentence]:
+    """Keep at most about ``limit`` source sentences: those sharing most content words.
+
+    Each summary sentence keeps its ``limit // len(sentences)`` (at least 20) best
+    source sentences by shared content words; sources in their original order.
+    """
+    if len(sources) <= limit:
+        return list(sources)
+    per = max(limit // max(len(sentences), 1), 20)
+    bags = [content_words(s.text) for s in sources]
+    keep: set[int] = set()
+    for sentence in sentences:
+        wanted = content_words(sentence)
+        shared = np.array([len(wanted & b) for b in bags])
+        keep.update(int(i) for i in np.argsort(-shared, kind="stable")[:per])
+    return [sources[i] for i in sorted(keep)]
+
+
 def align(
     sentences: Sequence[str],
     articles: Sequence[Article],
@@ -170,8 +198,10 @@ class Vocabulary:
     def has_name_word(self, word: str) -> bool:
         """Tell whether a name's word is in the sources, allowing a spelling variant.
 
-        A variant is one edit away for words of 5 to 9 letters and two edits from 10
-        letters ("Zelensky" ~ "Zelenskyy" ~ "Zelenskiy"); shorter words must match.
+        A variant has at least ``NEAR_MIN_LETTERS`` letters, a length within one
+        letter and an Indel similarity ``2·LCS / (|a| + |b|)`` of at least
+        ``NEAR_RATIO``: "Zelensky" ~ "Zelenskyy" ~ "Zelenskiy", "criticised" ~
+        "criticized"; but not "world" ~ "would" (0.8) or "Austria" ~ "Australia".
         """
         word = _POSSESSIVE.sub("", word.replace(".", ""))
         return word in self.words or _near(word, self.words)
@@ -185,8 +215,12 @@ class Vocabulary:
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 
+_BRITISH = re.compile(r"(?<=\w\w)is(e|es|ed|ing|ation|ations)$")
+
+
 def _stem(word: str) -> str:
-    return _porter()(word)
+    """Return the Porter stem of a word, British "-ise" spelt "-ize" first."""
+    return _porter()(_BRITISH.sub(r"iz\1", word))
 
 
 @lru_cache(maxsize=1)
@@ -197,22 +231,20 @@ def _porter():  # type: ignore[no-untyped-def]
 
 
 def _near(word: str, vocabulary: frozenset[str]) -> bool:
-    if len(word) < 5 or _NUMBER.search(word):
+    """Tell whether a vocabulary word is a spelling variant of ``word`` (see ``has_name_word``)."""
+    if len(word) < NEAR_MIN_LETTERS or _NUMBER.search(word):
         return False
-    from rapidfuzz import process
-    from rapidfuzz.distance import Levenshtein
+    from rapidfuzz import fuzz, process
 
-    limit = 1 if len(word) < 10 else 2
-    close = [w for w in vocabulary if abs(len(w) - len(word)) <= limit]
-    return process.extractOne(
-        word, close, scorer=Levenshtein.distance, score_cutoff=limit
-    ) is not None
+    close = [w for w in vocabulary if abs(len(w) - len(word)) <= 1]
+    found = process.extractOne(word, close, scorer=fuzz.ratio, score_cutoff=NEAR_RATIO * 100)
+    return found is not None
 
 
 def vocabulary(source_text: str) -> Vocabulary:
     """Collect the words, numbers and word stems of the sources."""
-    found = {_POSSESSIVE.sub("", w.replace(".", "")) for w in words(source_text)}
-    found |= {w.replace(".", "") for w in words(source_text)}
+    plain = {w.replace(".", "") for w in set(words(source_text))}
+    found = plain | {_POSSESSIVE.sub("", w) for w in plain}
     digits = frozenset(re.sub(r"[.,]", "", w) for w in found if _NUMBER.search(w))
     return Vocabulary(frozenset(found), digits, frozenset(_stem(w) for w in found))
 

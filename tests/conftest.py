@@ -44,8 +44,13 @@ def make_article(
 ) -> Article:
     """Build an Article whose id is the content hash of its text."""
     return Article(
-        id=content_id(text), title=title, text=text, path=path or f"{content_id(text)}.txt",
-        date=date, source=source, url=url,
+        id=content_id(text),
+        title=title,
+        text=text,
+        path=path or f"{content_id(text)}.txt",
+        date=date,
+        source=source,
+        url=url,
     )
 
 
