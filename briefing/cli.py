@@ -106,6 +106,30 @@ def prepare_backend(backend: str, model: str | None) -> None:
         modelstore.resolve_model(model or modelstore.DEFAULT_MODEL, progress=bar)
 
 
+_BACKEND_OPTIONS = [
+    click.option(
+        "--backend",
+        default="hf",
+        show_default=True,
+        envvar="BRIEFING_BACKEND",
+        help="Summarizer backend: hf (the local model) or extractive.",
+    ),
+    click.option(
+        "--model",
+        default=None,
+        envvar="BRIEFING_MODEL",
+        help="For the hf backend: a known model name, a checkpoint folder or a GGUF file.",
+    ),
+]
+
+
+def backend_options(command):  # type: ignore[no-untyped-def]
+    """Add the --backend and --model options shared by build and summarize."""
+    for option in reversed(_BACKEND_OPTIONS):
+        command = option(command)
+    return command
+
+
 @click.group(cls=BriefingGroup)
 @click.version_option(package_name="briefing")
 @click.option("-v", "--verbose", is_flag=True, help="Log every step.")
@@ -142,19 +166,7 @@ def cli(verbose: bool) -> None:
     show_default=True,
     help="Comma-separated output formats: md, html, json.",
 )
-@click.option(
-    "--backend",
-    default="hf",
-    show_default=True,
-    envvar="BRIEFING_BACKEND",
-    help="Summarizer backend: hf (the local model) or extractive.",
-)
-@click.option(
-    "--model",
-    default=None,
-    envvar="BRIEFING_MODEL",
-    help="For the hf backend: a known model name, a checkpoint folder or a GGUF file.",
-)
+@backend_options
 @click.option(
     "--max-words",
     default=90,
@@ -240,19 +252,7 @@ def build(
     help="Digest length limit in words.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the event as JSON.")
-@click.option(
-    "--backend",
-    default="hf",
-    show_default=True,
-    envvar="BRIEFING_BACKEND",
-    help="Summarizer backend: hf (the local model) or extractive.",
-)
-@click.option(
-    "--model",
-    default=None,
-    envvar="BRIEFING_MODEL",
-    help="For the hf backend: a known model name, a checkpoint folder or a GGUF file.",
-)
+@backend_options
 def summarize(
     files: tuple[Path, ...], max_words: int, as_json: bool, backend: str, model: str | None
 ) -> None:
