@@ -5,8 +5,9 @@ budget, so the prompt gets a selection instead: every sentence of every
 article is scored by its TF-IDF cosine to the event's centroid plus a bonus
 for lead position, then chosen greedily by maximal marginal relevance (MMR)
 until the token budget is spent. Captions ("... Picture: Getty"), link lines
-("Also read: ..."), headline lines (no final punctuation) and fragments under
-MIN_WORDS words are never candidates. The result is deterministic (ties go to the
+("Also read: ..."), headline lines (no final punctuation), fragments under
+MIN_WORDS words and instructions aimed at the model (``injection.py``) are never
+candidates. The result is deterministic (ties go to the
 earlier source and sentence) and comes back in reading order: by source, then
 by position in the source.
 """
@@ -19,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from .injection import is_instruction
 from .models import Article
 from .text import split_sentences, word_count, words
 
@@ -71,6 +73,7 @@ def _sentences(text: str) -> list[str]:
                 word_count(sentence) >= MIN_WORDS
                 and _ENDS_SENTENCE.search(sentence)
                 and not _BOILERPLATE.match(sentence)
+                and not is_instruction(sentence)
             ):
                 kept.append(sentence)
     return kept

@@ -25,6 +25,7 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .embed import Embedder, get_embedder
+from .injection import is_instruction
 from .models import Article, Evidence
 from .text import split_sentences, words
 
@@ -65,12 +66,23 @@ def content_words(text: str) -> set[str]:
 
 
 def source_sentences(articles: Sequence[Article]) -> list[SourceSentence]:
-    """Split every article (title included) into source sentences."""
+    """Split every article (title included) into source sentences.
+
+    Sentences that address a language model (``injection.is_instruction``) are left
+    out: an instruction is never evidence. Positions still count them.
+    """
     found = []
     for a in articles:
         parts = ([a.title] if a.title.strip() else []) + split_sentences(a.text)
-        found.extend(SourceSentence(a.id, i, s) for i, s in enumerate(parts))
+        found.extend(
+            SourceSentence(a.id, i, s) for i, s in enumerate(parts) if not is_instruction(s)
+        )
     return found
+
+
+def source_text(articles: Sequence[Article]) -> str:
+    """Return the articles' titles and sentences, instructions to a model left out."""
+    return "\n".join(s.text for s in source_sentences(articles))
 
 
 def lexical_support(sentence: str, source: str) -> float:

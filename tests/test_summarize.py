@@ -5,7 +5,7 @@ from briefing.models import Dropped
 from briefing.summarize import Summarizer, available, get_summarizer, summarize_event
 from briefing.summarize.extractive import ExtractiveSummarizer
 
-from .conftest import make_article
+from .conftest import FakeSummarizer, make_article
 
 VISIT = make_article(
     "Ukrainian President Volodymyr Zelensky met Joe Biden at the White House on Wednesday. "
@@ -119,8 +119,64 @@ def test_headline_with_an_invented_name_is_replaced_and_listed(fake_summarizer):
 
     summary = summarize_event(ARTICLES, fake_summarizer, max_words=60)
 
-    assert summary.headline == "Zelensky visits Washington"  # the central article's title
+    assert summary.headline == SUPPORTED.rstrip(".")  # the first digest sentence that fits
     assert summary.dropped == (
         Dropped("Trump hosts Zelensky in Washington", "headline not in the sources: Trump"),
     )
     assert [s.text for s in summary.sentences] == [SUPPORTED]
+
+
+def test_headline_copying_one_outlets_title_is_replaced(fake_summarizer):
+    fake_summarizer.enqueue("Zelensky Visits Washington", SUPPORTED)
+
+    summary = summarize_event(ARTICLES, fake_summarizer, max_words=60)
+
+    assert summary.headline == SUPPORTED.rstrip(".")
+    assert summary.dropped == (
+        Dropped("Zelensky Visits Washington", f"headline copies the title of {VISIT.path}"),
+    )
+
+
+def test_a_lone_articles_title_may_be_the_headline(fake_summarizer):
+    fake_summarizer.enqueue("Zelensky visits Washington", SUPPORTED)
+
+    summary = summarize_event([VISIT], fake_summarizer, max_words=60)
+
+    assert (summary.headline, summary.dropped) == ("Zelensky visits Washington", ())
+
+
+class RewritingSummarizer(FakeSummarizer):
+    """A fake backend that can also rewrite headlines, recording what it was told to avoid."""
+
+    def __init__(self, rewrites: list[str]) -> None:
+        super().__init__()
+        self.rewrites, self.avoided = rewrites, []
+
+    def write_headline(self, articles, sentences, *, avoid):
+        self.avoided.append(list(avoid))
+        return self.rewrites.pop(0)
+
+
+def test_a_headline_writer_gets_one_more_try_with_the_titles_to_avoid():
+    summarizer = RewritingSummarizer(["Biden and Zelensky meet at the White House"])
+    summarizer.enqueue("Zelensky makes first trip abroad", SUPPORTED)
+
+    summary = summarize_event(ARTICLES, summarizer, max_words=60)
+
+    assert summary.headline == "Biden and Zelensky meet at the White House"
+    assert summarizer.avoided == [[VISIT.title, TRIP.title]]
+    assert [d.text for d in summary.dropped] == ["Zelensky makes first trip abroad"]
+
+
+def test_a_failed_rewrite_is_listed_and_the_central_title_is_the_last_resort():
+    summarizer = RewritingSummarizer(["Trump meets Zelensky"])
+    long = SUPPORTED.replace("on Wednesday.", "on Wednesday, his first trip abroad since the war.")
+    summarizer.enqueue("Zelensky makes first trip abroad", long)
+
+    summary = summarize_event(ARTICLES, summarizer, max_words=60)
+
+    assert summary.headline == VISIT.title  # no digest sentence fits in 14 words
+    assert summary.dropped[:2] == (
+        Dropped("Zelensky makes first trip abroad", f"headline copies the title of {TRIP.path}"),
+        Dropped("Trump meets Zelensky", "headline not in the sources: Trump"),
+    )

@@ -7,17 +7,14 @@ afterwards from evidence (``verify.py``), never from what a backend claims.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
-
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from ..embed import Embedder
 from ..errors import UnknownBackendError
 from ..models import Article, Draft, Dropped, Sentence, Summary
-from ..text import words
-from ..verify import align, unsupported_facts
+from ..verify import align, source_text, unsupported_facts
+from .headline import check_headline
 
 
 @runtime_checkable
@@ -83,51 +80,30 @@ def summarize_event(
     A sentence whose best evidence stays below ``CITE_MIN``, or that states a
     number or name found in none of the sources, is dropped with its reason.
     If nothing supported remains, the event falls back to the extractive digest.
+    The headline is checked too (``headline.check_headline``).
     """
     from .extractive import ExtractiveSummarizer, headline_for
 
     draft = summarizer.summarize(articles, max_words=max_words)
     kept, dropped = check_sentences(draft.sentences, articles, embedder=embedder)
     backend = summarizer.name
-    headline = draft.headline.strip()
-    sources = "\n".join(f"{a.title}\n{a.text}" for a in articles)
-    invented = unsupported_headline_words(headline, sources) if headline else ["empty"]
-    if invented:
-        if headline:
-            reason = "headline not in the sources: " + ", ".join(invented)
-            dropped.append(Dropped(headline, reason))
-        headline = headline_for(articles)
     if not kept and summarizer.name != "extractive":
         fallback = ExtractiveSummarizer().summarize(articles, max_words=max_words)
         kept, _ = check_sentences(fallback.sentences, articles, embedder=embedder)
-        headline = fallback.headline
         backend = "extractive-fallback"
+    texts = [s.text for s in kept]
+    if backend.startswith("extractive"):  # an extractive headline is the central title
+        headline, rejected = headline_for(articles), []
+    else:
+        headline, rejected = check_headline(
+            draft.headline, articles, texts, writer=summarizer, fallback=headline_for(articles)
+        )
     return Summary(
-        headline=headline, sentences=tuple(kept), backend=backend, dropped=tuple(dropped)
+        headline=headline,
+        sentences=tuple(kept),
+        backend=backend,
+        dropped=tuple(rejected + dropped),
     )
-
-
-def unsupported_headline_words(headline: str, source_text: str) -> list[str]:
-    """Return a headline's numbers and capitalised words that appear nowhere in the sources.
-
-    Headlines are often in title case, so every capitalised word is checked, the first
-    one included; a word counts as present when a source word shares its first five
-    letters ("Visits" ~ "visiting"), a number when the same digits appear.
-    """
-    known = {w.replace(".", "") for w in words(source_text)}
-    missing = []
-    for token in re.findall(r"\d[\d.,]*\d|\d|[A-Z][\w’'.-]*", headline):
-        token = token.rstrip(".")
-        if token[0].isdigit():
-            missing.extend(unsupported_facts(f"so {token}", source_text))
-            continue
-        word = token.lower().replace(".", "")
-        if word in known or word in ENGLISH_STOP_WORDS:
-            continue
-        if len(word) >= 5 and any(k.startswith(word[:5]) for k in known):
-            continue
-        missing.append(token)
-    return list(dict.fromkeys(missing))
 
 
 def check_sentences(
@@ -136,7 +112,7 @@ def check_sentences(
     """Split sentences into those the sources support (with citations) and dropped ones."""
     kept: list[Sentence] = []
     dropped: list[Dropped] = []
-    sources = "\n".join(f"{a.title}\n{a.text}" for a in articles)
+    sources = source_text(articles)
     for alignment in align(sentences, articles, embedder=embedder):
         missing = unsupported_facts(alignment.text, sources)
         if missing:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from ..injection import is_instruction
 from ..models import Article, Draft
 from ..text import split_sentences, word_count
 
@@ -47,6 +48,8 @@ def candidates(articles: Sequence[Article]) -> list[Candidate]:
         for sentence in split_sentences(article.text):
             n = word_count(sentence)
             if n < MIN_WORDS or n > MAX_WORDS or _BOILERPLATE.search(sentence):
+                continue
+            if is_instruction(sentence):
                 continue
             found.append(Candidate(a, position, sentence))
             position += 1

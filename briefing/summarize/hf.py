@@ -18,7 +18,6 @@ briefing`` stays fast; the model is loaded once per instance.
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,25 +25,23 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, Template, TemplateNotFound
-from jinja2.sandbox import SandboxedEnvironment
-
-from ..errors import BriefingError, ModelError, TemplateNotFoundError
+from ..errors import BriefingError, ModelError
 from ..models import Article, Draft
 from ..modelstore import DEFAULT_MODEL, Progress, default_cache_dir, resolve_model
-from ..resources import data_dir
-from ..select import select_sentences
-from ..text import split_sentences, word_count, words
-
-PROMPT = "digest.j2"
-HEADLINE_WORDS = 14
-MIXED_MIN_ROWS = 64
-_TAG = re.compile(r"<(/?\s*source)", re.IGNORECASE)
-_LABEL = re.compile(r"^\s*(headline|title|summary|digest)\s*:\s*", re.IGNORECASE)
-_BULLET = re.compile(r"^\s*(?:[-*•]+|\d+[.)]|#+)\s+")
-_PREAMBLE = re.compile(
-    r"^(?:sure|certainly|okay|ok)\b[^.]*[.!:]\s*|^here(?: is|'s)\b[^:]*:\s*", re.I
+from ..text import word_count
+from .headline import HEADLINE_WORDS
+from .prompting import (
+    HEADLINE_PROMPT,
+    build_headline_prompt,
+    build_prompt,
+    clean_headline,
+    clean_reply,
+    load_prompt,
+    split_reply,
 )
+
+MIXED_MIN_ROWS = 64
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +97,8 @@ class HFSummarizer:
         if dtype not in {"auto", "bfloat16", "float32", "mixed"}:
             raise ModelError(f"unknown dtype {dtype!r}; choose auto, bfloat16, float32 or mixed")
         self._torch = torch
-        self._template = _load_prompt(prompt_dir)
+        self._template = load_prompt(prompt_dir)
+        self._headline_template = load_prompt(prompt_dir, HEADLINE_PROMPT)
         path = resolve_model(
             model or DEFAULT_MODEL,
             cache_dir=cache_dir if cache_dir is not None else default_cache_dir(),
@@ -146,6 +144,15 @@ class HFSummarizer:
                 on_event(i, len(events), self.last_stats)
         return drafts
 
+    def write_headline(
+        self, articles: Sequence[Article], sentences: Sequence[str], *, avoid: Sequence[str]
+    ) -> str:
+        """Write a headline for checked digest sentences, unlike the outlets' own titles."""
+        template = self._headline_template
+        prompt = build_headline_prompt(sentences, template=template, avoid=avoid)
+        reply = self._generate(prompt, max_words=HEADLINE_WORDS, budget=2 * HEADLINE_WORDS)
+        return clean_headline(reply)
+
     def count_tokens(self, text: str) -> int:
         """Count the model's tokens in a text."""
         return len(self._tokenizer(text, add_special_tokens=False)["input_ids"])
@@ -159,7 +166,7 @@ class HFSummarizer:
             count_tokens=self.count_tokens,
         )
 
-    def _generate(self, prompt: str, *, max_words: int) -> str:
+    def _generate(self, prompt: str, *, max_words: int, budget: int | None = None) -> str:
         torch = self._torch
         if self._tokenizer.chat_template:
             encoded = self._tokenizer.apply_chat_template(
@@ -172,7 +179,7 @@ class HFSummarizer:
             encoded = self._tokenizer(prompt + "\n\n", return_tensors="pt")
         encoded = encoded.to(self._model.device)
         prompt_tokens = int(encoded["input_ids"].shape[1])
-        budget = min(self.max_new_tokens, 2 * max_words + 2 * HEADLINE_WORDS)
+        budget = budget or min(self.max_new_tokens, 2 * max_words + 2 * HEADLINE_WORDS)
         stop = _Stop(self._tokenizer, prompt_tokens, max_words=max_words)
         clock = _Clock()
         with torch.inference_mode():
@@ -193,81 +200,6 @@ class HFSummarizer:
 
     def _clean(self, reply: str, *, max_words: int) -> Draft:
         return clean_reply(reply, max_words=max_words)
-
-
-def build_prompt(
-    articles: Sequence[Article],
-    *,
-    template: Template,
-    max_words: int,
-    budget_tokens: int,
-    count_tokens: Callable[[str], int],
-) -> str:
-    """Render the prompt with numbered excerpts: the event's salient sentences, as data."""
-    picked = select_sentences(articles, budget_tokens=budget_tokens, count_tokens=count_tokens)
-    if not picked:  # no article has one full sentence: give the model the start of each
-        picked = [(i, a.text.strip()[: 4 * budget_tokens]) for i, a in enumerate(articles, 1)]
-    sources = [
-        {"id": n, "text": " ".join(_TAG.sub(r"‹\1", s) for i, s in picked if i == n)}
-        for n in sorted({i for i, _ in picked})
-    ]
-    return template.render(
-        sources=sources,
-        max_words=max_words,
-        sentences=3 if max_words >= 45 else 2,
-        headline_words=HEADLINE_WORDS - 2,
-    ).strip()
-
-
-def clean_reply(reply: str, *, max_words: int) -> Draft:
-    """Split a model reply into a headline and whole digest sentences within ``max_words``."""
-    headline, body = split_reply(reply)
-    sentences: list[str] = []
-    total = 0
-    for sentence in split_sentences(body):
-        sentence = _PREAMBLE.sub("", sentence).strip()
-        complete = re.search(r"[.!?][\"'”’)]*$", sentence)
-        if not sentence or not complete or _repeats(sentence, sentences):
-            continue
-        if total + word_count(sentence) > max_words:
-            break
-        sentences.append(sentence)
-        total += word_count(sentence)
-    if not headline and sentences:
-        headline = sentences[0]
-    return Draft(headline=_headline(headline), sentences=tuple(sentences))
-
-
-def split_reply(reply: str) -> tuple[str, str]:
-    """Return a reply's headline and its body text, without labels, bullets and preambles."""
-    headline, body = "", []
-    for raw in reply.replace("**", "").replace("__", "").splitlines():
-        line = _PREAMBLE.sub("", _BULLET.sub("", raw)).strip()
-        label = _LABEL.match(line)
-        if label and label.group(1).lower() in {"headline", "title"} and not headline:
-            headline = line[label.end() :].strip()
-        elif line:
-            body.append(_LABEL.sub("", line))
-    if not headline and len(body) > 1 and word_count(body[0]) <= HEADLINE_WORDS + 4:
-        headline = body.pop(0)
-    return headline, " ".join(body)
-
-
-def _headline(text: str) -> str:
-    text = text.strip().strip("\"'“”‘’*#").strip()
-    tokens = text.split()
-    if len(tokens) > HEADLINE_WORDS:
-        tokens = tokens[:HEADLINE_WORDS]
-    return " ".join(tokens).rstrip(" .,;:-–—")
-
-
-def _repeats(sentence: str, previous: Sequence[str], threshold: float = 0.6) -> bool:
-    mine = set(words(sentence))
-    for other in previous:
-        theirs = set(words(other))
-        if mine and theirs and len(mine & theirs) / len(mine | theirs) > threshold:
-            return True
-    return False
 
 
 class _Clock:
@@ -342,20 +274,3 @@ def _use_mixed_linear(model: Any) -> None:
     for module in model.modules():
         if type(module) is torch.nn.Linear:
             module.__class__ = mixed
-
-
-def _load_prompt(prompt_dir: Path | None) -> Template:
-    """Load digest.j2 from ``prompt_dir``, else the shipped prompts, in a sandbox."""
-    folders = ([str(prompt_dir)] if prompt_dir else []) + [str(data_dir("prompts"))]
-    env = SandboxedEnvironment(
-        loader=ChoiceLoader([FileSystemLoader(f) for f in folders]),
-        autoescape=False,
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    try:
-        return env.get_template(PROMPT)
-    except TemplateNotFound:
-        raise TemplateNotFoundError(
-            f"prompt template {PROMPT} is in none of: {', '.join(folders)}"
-        ) from None
