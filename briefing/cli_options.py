@@ -53,7 +53,7 @@ _FETCH = [
                  help="Folder for fetched articles (default: $BRIEFING_HOME/fetched)."),
     click.option("--delay", type=click.FloatRange(0), envvar="BRIEFING_FETCH_DELAY",
                  show_envvar=True, help="Seconds between requests to one host (default: 1)."),
-    click.option("--fetch-timeout", "timeout", type=click.FloatRange(0, min_open=True),
+    click.option("--fetch-timeout", "fetch_timeout", type=click.FloatRange(0, min_open=True),
                  envvar="BRIEFING_FETCH_TIMEOUT", show_envvar=True,
                  help="Seconds allowed for one request (default: 20)."),
     click.option("--max-bytes", type=click.IntRange(1), envvar="BRIEFING_FETCH_MAX_BYTES",
@@ -109,13 +109,14 @@ class FetchFlags:
 
     folder: Path | None = None
     delay: float | None = None
-    timeout: float | None = None
+    fetch_timeout: float | None = None  # not "timeout": that is the SMTP option's name
     max_bytes: int | None = None
     user_agent: str | None = None
 
     def apply(self, config: Config) -> Config:
         """Return ``config`` with the given flags laid over its [fetch] settings."""
-        return replace(config, fetch=replace(config.fetch, **_given(self)))
+        given = {k.removeprefix("fetch_"): v for k, v in _given(self).items()}
+        return replace(config, fetch=replace(config.fetch, **given))
 
 
 def _collect(cls: type, name: str, options: list[Callable[..., Any]]

@@ -204,9 +204,10 @@ def page_article(response: Response, feed: Feed, entry: dict[str, Any]) -> dict[
     found = extract_html(html, url=response.url)
     if found is None:
         raise FetchError("no article text on the page")
+    title = entry.get("title") or found["title"]
     return {
-        "title": entry.get("title") or found["title"],
-        "text": found["text"],
+        "title": title,
+        "text": _drop_title(found["text"] or "", (title, found["title"])),
         "date": entry.get("date") or found["date"],
         "source": feed.name or found["source"] or entry.get("feed_title")
         or urlsplit(response.url).hostname,
@@ -214,6 +215,13 @@ def page_article(response: Response, feed: Feed, entry: dict[str, Any]) -> dict[
         "url": response.url,
         "feed": feed.url,
     }
+
+
+def _drop_title(text: str, titles: tuple[str | None, ...]) -> str:
+    """Drop the first line of the text when it only repeats the title (the page's h1)."""
+    first, _, rest = text.strip().partition("\n")
+    same = {" ".join(t.split()).casefold() for t in titles if t}
+    return rest.strip() if rest.strip() and " ".join(first.split()).casefold() in same else text
 
 
 def _decode(response: Response) -> str:

@@ -92,6 +92,7 @@ def test_fetch_writes_one_json_article_per_page(tmp_path: Path, site: Site, stor
     assert doc["url"] == site.url("/news/000.html") and doc["feed"] == site.url("/feed.xml")
     assert "Zelenskyy has confirmed today that he is visiting the United States" in doc["text"]
     assert "All rights reserved" not in doc["text"] and "Home" not in doc["text"]
+    assert doc["text"].startswith("date 2022-12-21 Ukrainian President")  # the h1 is dropped
     assert doc["fetched_at"] == "2022-12-21T06:00:00+00:00"
     assert site.paths() == ["/robots.txt", "/feed.xml", "/news/000.html", "/news/004.html"]
     agents = {r.headers["user-agent"] for r in site.requests}
