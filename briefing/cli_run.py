@@ -8,6 +8,7 @@ e-mail could not be sent (the briefing is written, the message saved as .eml).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -82,7 +83,7 @@ def fetch(ctx: click.Context, feed_urls: tuple[str, ...], db_path: Path | None,
 
     config = fetch_flags.apply(find_config(config_path, home_dir()))
     if db_path is not None:
-        config = BuildFlags(db_path=db_path).apply(config)
+        config = replace(config, db=db_path)
     report = fetch_and_report(config.with_home(home_dir()), _feeds(feed_urls))
     if not report.ok:
         ctx.exit(PARTIAL)

@@ -103,6 +103,7 @@ class _Run:
         self.unchanged = self.known = 0
         self.written: list[Path] = []
         self.failures: list[FetchFailure] = []
+        self.tried: set[str] = set()  # page URLs requested in this run
 
     def fail(self, url: str, reason: str, kind: str, feed: str | None = None) -> None:
         log.warning("%s %s: %s", kind, url, reason)
@@ -135,6 +136,9 @@ class _Run:
         if self.log.is_stored(url):
             self.known += 1
             return
+        if url in self.tried:  # linked by two feeds, and it failed for the first
+            return
+        self.tried.add(url)
         try:
             response = self.client.get(url, accept=PAGE_ACCEPT)
             if self.log.is_stored(response.url):  # redirected to a stored article

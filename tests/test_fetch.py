@@ -279,3 +279,15 @@ def test_connection_refused_is_a_reason(tmp_path: Path, store: Store) -> None:
     report = fetch(tmp_path, store, [f"http://127.0.0.1:{port}/feed.xml"])
     [failure] = report.failures
     assert failure.reason.startswith("robots.txt unavailable (cannot connect:")
+
+
+def test_a_page_linked_by_two_feeds_is_requested_once(tmp_path: Path, site: Site,
+                                                      store: Store) -> None:
+    items = add_pages(site, "000")
+    site.routes["/news/000.html"].status = 500
+    site.routes["/a.xml"] = Route(rss("A", items))
+    site.routes["/b.xml"] = Route(rss("B", items))
+    report = fetch(tmp_path, store, [site.url("/a.xml"), site.url("/b.xml")])
+    assert [(f.url, f.feed) for f in report.failures] == [
+        (site.url("/news/000.html"), site.url("/a.xml"))]
+    assert site.paths().count("/news/000.html") == 1

@@ -144,3 +144,17 @@ def test_fetch_usage_and_config_errors(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "is not an http(s) URL" in result.output
     result = CliRunner().invoke(cli, ["run", "--delay", "-1"])
     assert result.exit_code == 2
+
+
+def test_fetch_settings_precedence_flag_env_file(tmp_path: Path, site: Site) -> None:
+    config = write_config(tmp_path, [site.url("/feed.xml")])
+    config.write_text(config.read_text() + "max_bytes = 100\n")  # in [fetch]: all too large
+    first = CliRunner().invoke(cli, ["fetch", "--config", str(config)])
+    assert first.exit_code == 3 and "the limit is 100\n" in first.output
+    env = {"BRIEFING_FETCH_MAX_BYTES": "200"}
+    second = CliRunner().invoke(cli, ["fetch", "--config", str(config)], env=env)
+    assert second.exit_code == 3 and "the limit is 200\n" in second.output
+    third = CliRunner().invoke(cli, ["fetch", "--config", str(config), "--max-bytes", "99999"],
+                               env=env)
+    assert third.exit_code == 0, third.output
+    assert "Fetched 5 new articles" in third.output
