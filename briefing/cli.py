@@ -18,11 +18,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from .cli_compare import compare
 from .cli_models import models_group
+from .cli_options import BuildFlags, build_options, to_build_options
+from .cli_run import fetch, run
 from .cli_send import SmtpOptions, send, smtp_options
+from .config import Config, find_config
 from .errors import BriefingError
 from .mail import send_briefing
-from .pipeline import BuildOptions, build_briefing, summarize_files
-from .render import FORMATS, event_to_dict, make_environment
+from .pipeline import BuildOptions, BuildResult, build_briefing, summarize_files
+from .render import event_to_dict, make_environment
 
 _err = Console(stderr=True, highlight=False)
 
@@ -52,17 +55,6 @@ def parse_date(value: str | None) -> dt.date:
         raise BriefingError(
             f"invalid date {value!r}: expected an existing day as YYYY-MM-DD"
         ) from None
-
-
-def parse_formats(value: str) -> tuple[str, ...]:
-    """Parse a comma-separated list of output formats."""
-    formats = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise BriefingError(
-            f"unknown format {', '.join(unknown) or value!r}; choose from {', '.join(FORMATS)}"
-        )
-    return formats
 
 
 class RichProgress:
@@ -144,87 +136,42 @@ def cli(verbose: bool) -> None:
 @cli.command("build")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--date", "date_", metavar="YYYY-MM-DD", help="Briefing date (default: today).")
-@click.option(
-    "--window",
-    default=2,
-    show_default=True,
-    type=click.IntRange(0),
-    help="Include articles dated up to DAYS before the date (undated always).",
-)
-@click.option(
-    "--out",
-    "out_dir",
-    default="outputs",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Folder for the briefing files.",
-)
-@click.option(
-    "--format",
-    "formats",
-    default="md,html,json",
-    show_default=True,
-    help="Comma-separated output formats: md, html, json.",
-)
-@backend_options
-@click.option(
-    "--max-words",
-    default=90,
-    show_default=True,
-    type=click.IntRange(10, 1000),
-    help="Digest length limit in words.",
-)
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(path_type=Path),
-    help="SQLite database (default: $BRIEFING_HOME/briefing.db).",
-)
-@click.option(
-    "--templates",
-    "template_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="A folder of templates overriding the shipped ones (repeatable).",
-)
+@build_options
 @click.option("--email", is_flag=True, help="Also e-mail the HTML briefing (see `send`).")
 @smtp_options
 def build(
     paths: tuple[Path, ...],
     date_: str | None,
-    window: int,
-    out_dir: Path,
-    formats: str,
-    backend: str,
-    model: str | None,
-    max_words: int,
-    db_path: Path | None,
-    template_dirs: tuple[Path, ...],
+    build_flags: BuildFlags,
     email: bool,
     smtp: SmtpOptions,
 ) -> None:
     """Build the dated briefing of a corpus of articles.
 
-    PATHS are files or folders (searched recursively); the default is ./corpus.
+    PATHS are files or folders (searched recursively); the default is the config
+    file's corpus (and the fetched articles when it lists feeds), else ./corpus.
+    Every option can be set in the config file (--config, default
+    $BRIEFING_HOME/config.toml); a flag or environment variable wins over it.
 
     \b
     Example:
         briefing build corpus --date 2022-12-21
     """
-    settings = smtp.settings() if email else None  # a bad mail setting fails before the build
-    prepare_backend(backend, model)
-    options = BuildOptions(
-        paths=paths or (Path("corpus"),),
-        date=parse_date(date_),
-        out_dir=out_dir,
-        db_path=db_path or home_dir() / "briefing.db",
-        window=window,
-        formats=parse_formats(formats),
-        backend=backend,
-        backend_options=(("model", model),) if model else (),
-        max_words=max_words,
-        template_dirs=template_dirs,
-    )
+    config = build_flags.apply(find_config(smtp.config_path, home_dir())).with_home(home_dir())
+    settings = smtp.settings(config=config) if email else None  # fails before the build
+    options = to_build_options(config, paths=paths, date=parse_date(date_))
+    result = build_and_report(options, config)
+    if settings is not None:
+        sent = send_briefing(
+            result.briefing, settings, out_dir=options.out_dir,
+            env=make_environment(options.template_dirs),
+        )
+        click.echo(f"Sent {sent.subject!r} to {', '.join(sent.recipients)}")
+
+
+def build_and_report(options: BuildOptions, config: Config) -> BuildResult:
+    """Prepare the backend, build with progress bars, echo the counts and files written."""
+    prepare_backend(options.backend, config.model)
     result = build_briefing(options, progress=RichProgress())
     s = result.briefing.stats
     for skipped in result.briefing.skipped:
@@ -235,11 +182,7 @@ def build(
     )
     for path in result.outputs:
         click.echo(f"Wrote {path}")
-    if settings is not None:
-        sent = send_briefing(
-            result.briefing, settings, out_dir=out_dir, env=make_environment(template_dirs)
-        )
-        click.echo(f"Sent {sent.subject!r} to {', '.join(sent.recipients)}")
+    return result
 
 
 @cli.command("summarize")
@@ -285,3 +228,5 @@ def summarize(
 cli.add_command(models_group)
 cli.add_command(send)
 cli.add_command(compare)
+cli.add_command(fetch)
+cli.add_command(run)

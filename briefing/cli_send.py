@@ -18,10 +18,11 @@ from typing import Any
 
 import click
 
+from .config import Config, find_config
 from .errors import ConfigError
 from .mail import locate_briefing, send_briefing, send_eml
 from .render import make_environment
-from .smtp import SECURITY, EmailSettings, load_email_config
+from .smtp import SECURITY, EmailSettings
 
 _PATH = click.Path(path_type=Path)
 _FIELDS = {  # [email] config key -> EmailSettings field
@@ -50,8 +51,8 @@ _OPTIONS = [
     click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
                  envvar="BRIEFING_SMTP_TIMEOUT", show_envvar=True,
                  help="Seconds to wait for the server (default: 30)."),
-    click.option("--config", "config_path", type=_PATH,
-                 help="Config file with an [email] table (default: $BRIEFING_HOME/config.toml)."),
+    click.option("--config", "config_path", type=_PATH, envvar="BRIEFING_CONFIG", show_envvar=True,
+                 help="Config file (default: $BRIEFING_HOME/config.toml if present)."),
 ]
 
 
@@ -81,17 +82,20 @@ class SmtpOptions:
     timeout: float | None = None
     config_path: Path | None = None
 
-    def settings(self, environ: dict[str, str] | None = None) -> EmailSettings:
-        """Resolve the settings: flag > environment > config file > default."""
+    def settings(self, environ: dict[str, str] | None = None, *,
+                 config: Config | None = None) -> EmailSettings:
+        """Resolve the settings: flag > environment > config file > default.
+
+        ``config`` is the already loaded config file; without it, ``--config`` (or
+        ``$BRIEFING_HOME/config.toml`` when present) is read.
+        """
         from .cli import home_dir  # late: cli.py imports this module to register `send`
 
         environ = dict(os.environ if environ is None else environ)
-        path = self.config_path or home_dir() / "config.toml"
-        if self.config_path is None and not path.is_file():
-            config: dict[str, Any] = {}
-        else:
-            config = load_email_config(path)
-        values = {_FIELDS[k]: v for k, v in config.items() if k in _FIELDS}
+        if config is None:
+            config = find_config(self.config_path, home_dir())
+        table = config.email_table()
+        values = {_FIELDS[k]: v for k, v in table.items() if k in _FIELDS}
         if isinstance(values.get("recipients"), str):
             values["recipients"] = [values["recipients"]]
         env_to = environ.get("BRIEFING_SMTP_TO", "").strip()
@@ -109,8 +113,8 @@ class SmtpOptions:
             values["password"] = _read_password(self.smtp_password_file)
         elif environ.get("BRIEFING_SMTP_PASSWORD"):
             values["password"] = environ["BRIEFING_SMTP_PASSWORD"]
-        elif config.get("password_file"):
-            values["password"] = _read_password(Path(config["password_file"]))
+        elif table.get("password_file"):
+            values["password"] = _read_password(Path(table["password_file"]))
         return EmailSettings(**values)
 
 

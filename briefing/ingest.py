@@ -197,18 +197,27 @@ def _read_text(data: bytes, path: Path, reference_date: dt.date | None) -> _Resu
     return [parse_text(_decode(data, path), str(path), reference_date=reference_date)], []
 
 
-def _read_html(data: bytes, path: Path, reference_date: dt.date | None) -> _Result:
+def extract_html(html: str, *, url: str | None = None) -> dict[str, str | None] | None:
+    """Extract an HTML page's main text and metadata with trafilatura (None: no text)."""
     import trafilatura
 
     doc = trafilatura.bare_extraction(
-        _decode(data, path),
+        html,
+        url=url,
         with_metadata=True,
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if doc is None or not (doc.text or "").strip():
+        return None
+    return {"title": doc.title, "text": doc.text, "date": doc.date, "source": doc.sitename,
+            "author": doc.author, "url": doc.url}
+
+
+def _read_html(data: bytes, path: Path, reference_date: dt.date | None) -> _Result:
+    meta = extract_html(_decode(data, path))
+    if meta is None:
         raise ArticleError(f"{path}: no article text")
-    meta = {"title": doc.title, "date": doc.date, "source": doc.sitename, "author": doc.author}
-    return [_article(str(path), doc.text, meta | {"url": doc.url}, reference_date)], []
+    return [_article(str(path), meta["text"] or "", meta, reference_date)], []
 
 
 def _entries(items: list[Any], wheres: list[str], ref: dt.date | None) -> _Result:

@@ -84,3 +84,27 @@ def m003_runs_events_digests(db: Database) -> None:
         pk="key",
     )
     db["skipped"].create({"run_id": int, "path": str, "reason": str}, pk=("run_id", "path"))
+
+
+@migrations()
+def m004_fetch_cache(db: Database) -> None:
+    """Create the HTTP validators of fetched URLs and the log of fetched pages."""
+    db["http_cache"].create(
+        {"url": str, "etag": str, "last_modified": str, "checked_at": str},
+        pk="url",
+    )
+    db["fetched_pages"].create(
+        {
+            "url": str,
+            "feed_url": str,
+            "status": str,  # "ok" (stored: never fetched again) or "failed" (retried)
+            "reason": str,
+            "final_url": str,
+            "path": str,
+            "fetched_at": str,
+            "tries": int,
+        },
+        pk="url",
+    )
+    db["fetched_pages"].create_index(["final_url"])
+    db["fetched_pages"].create_index(["feed_url", "status"])

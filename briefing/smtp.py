@@ -17,25 +17,19 @@ import smtplib
 import socket
 import ssl
 import time
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+from .config import load_config
 from .errors import BriefingError, ConfigError
 
 logger = logging.getLogger(__name__)
 
 SECURITY = ("none", "starttls", "tls")
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "tls": 465}
-# [email] keys of the config file and the type each must have
-CONFIG_KEYS: dict[str, tuple[type, ...]] = {
-    "host": (str,), "port": (int,), "security": (str,), "user": (str,),
-    "password_file": (str,), "from": (str,), "to": (str, list), "timeout": (int, float),
-    "retries": (int,), "backoff": (int, float), "ca_file": (str,),
-}
 
 
 class MailError(BriefingError):
@@ -96,32 +90,8 @@ class SendReport:
 
 
 def load_email_config(path: Path) -> dict[str, Any]:
-    """Read the ``[email]`` table of a TOML config file, checking its keys and types."""
-    try:
-        doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from exc
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
-    table = doc.get("email", {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"config file {path}: [email] must be a table")
-    unknown = sorted(set(table) - set(CONFIG_KEYS))
-    if unknown:
-        hint = " (use password_file or BRIEFING_SMTP_PASSWORD)" if "password" in unknown else ""
-        raise ConfigError(f"config file {path}: unknown [email] key {', '.join(unknown)}{hint}; "
-                          f"known: {', '.join(CONFIG_KEYS)}")
-    for key, value in table.items():
-        types = CONFIG_KEYS[key]
-        if isinstance(value, bool) or not isinstance(value, types) or (
-            isinstance(value, list) and not all(isinstance(v, str) for v in value)
-        ):
-            want = " or ".join("list of strings" if t is list else t.__name__ for t in types)
-            raise ConfigError(f"config file {path}: [email] {key} must be a {want}")
-    for key in ("password_file", "ca_file"):  # relative to the config file
-        if key in table:
-            table[key] = str(Path(path).parent / Path(table[key]).expanduser())
-    return table
+    """Read the ``[email]`` table of a TOML config file (the whole file is checked)."""
+    return load_config(path).email_table()
 
 
 def _reply(code: int, text: bytes | str) -> str:

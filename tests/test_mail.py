@@ -666,7 +666,7 @@ def test_cli_reads_environment(out: Path, smtp_server) -> None:
 def test_cli_precedence_flag_env_file(out: Path, briefing_home: Path) -> None:
     briefing_home.mkdir()
     (briefing_home / "config.toml").write_text(
-        '[build]\nanything = 1\n[email]\nfrom = "file@example.org"\nto = ["t@example.org"]\n')
+        'window = 3\n[email]\nfrom = "file@example.org"\nto = ["t@example.org"]\n')
 
     def sender(*args: str, env: dict[str, str] | None = None) -> str:
         result = run(str(DAY), "--out", str(out), "--dry-run", *args, env=env)

@@ -24,6 +24,8 @@ TABLES = {
     "run_events",
     "digests",
     "skipped",
+    "http_cache",
+    "fetched_pages",
 }
 
 SUMMARY = Summary(
@@ -66,6 +68,7 @@ def test_migrations_create_every_table(db):
         "m001_articles",
         "m002_embeddings",
         "m003_runs_events_digests",
+        "m004_fetch_cache",
     ]
 
 
@@ -75,7 +78,7 @@ def test_reopening_applies_no_migration_twice(db):
     Store(db)
 
     assert migrations.pending(db) == []
-    assert len(migrations.applied(db)) == 3
+    assert len(migrations.applied(db)) == 4
     assert Store(db).article_count() == 2  # re-opening kept the rows
 
 
