@@ -45,7 +45,7 @@ _BUILD = [
                  help="A folder of templates overriding the shipped ones (repeatable)."),
     click.option("--prompts", "prompt_dir", type=_PATH, envvar="BRIEFING_PROMPTS",
                  show_envvar=True,
-                 help="A folder whose digest.j2 overrides the shipped prompt (hf backend)."),
+                 help="A folder whose digest.j2 or headline.j2 overrides the shipped one (hf)."),
 ]
 
 _FETCH = [

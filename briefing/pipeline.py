@@ -105,13 +105,16 @@ def digest_key(
     return "d:" + hashlib.blake2b(payload.encode(), digest_size=12).hexdigest()
 
 
-def _prompt_fingerprint(backend: str) -> str:
-    """Hash the shipped prompts, so that editing a prompt invalidates cached model digests."""
+def _prompt_fingerprint(backend: str, prompt_dir: object = None) -> str:
+    """Hash the prompts in use (a ``prompt_dir``'s, then the shipped ones), so that
+    editing a prompt invalidates cached model digests."""
     if backend == "extractive":
         return ""
     digest = hashlib.blake2b(digest_size=8)
-    for path in sorted(data_dir("prompts").glob("*.j2")):
-        digest.update(path.read_bytes())
+    folders = ([Path(str(prompt_dir))] if prompt_dir else []) + [data_dir("prompts")]
+    for folder in folders:
+        for path in sorted(folder.glob("*.j2")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -140,7 +143,9 @@ def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -
     events = sorted(group_events(deduped.articles, vectors), key=rank_key)
 
     summarizer = None  # loaded on the first event whose digest is not cached
-    key_options = (*options.backend_options, ("prompt", _prompt_fingerprint(options.backend)))
+    prompt_dir = dict(options.backend_options).get("prompt_dir")
+    fingerprint = _prompt_fingerprint(options.backend, prompt_dir)
+    key_options = (*options.backend_options, ("prompt", fingerprint))
     summaries: list[tuple[Event, Summary, str]] = []
     progress.start("Summarizing", len(events))
     for event in events:

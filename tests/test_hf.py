@@ -290,3 +290,14 @@ def test_the_model_rewrites_a_headline_without_copying_the_titles(hf: HFSummariz
     headline = hf.write_headline(articles, sentences, avoid=[a.title for a in articles])
     assert 0 < word_count(headline) <= HEADLINE_WORDS
     assert copied_title(headline, articles) is None, headline
+
+
+def test_editing_a_users_prompt_changes_the_digest_cache_key(tmp_path: Path) -> None:
+    from briefing.pipeline import _prompt_fingerprint
+
+    shipped = _prompt_fingerprint("hf")
+    (tmp_path / "digest.j2").write_text("Summarize: {{ sources }}")
+    first = _prompt_fingerprint("hf", tmp_path)
+    (tmp_path / "digest.j2").write_text("Summarize briefly: {{ sources }}")
+    assert len({shipped, first, _prompt_fingerprint("hf", tmp_path)}) == 3
+    assert _prompt_fingerprint("extractive", tmp_path) == ""
