@@ -235,6 +235,10 @@ def build(
     )
     for path in result.outputs:
         click.echo(f"Wrote {path}")
+    for path in result.updated:
+        click.echo(f"Updated {path}")
+    for note in result.notes:
+        _err.print(note, markup=False)
     if settings is not None:
         sent = send_briefing(
             result.briefing, settings, out_dir=out_dir, env=make_environment(template_dirs)

@@ -84,3 +84,21 @@ def m003_runs_events_digests(db: Database) -> None:
         pk="key",
     )
     db["skipped"].create({"run_id": int, "path": str, "reason": str}, pk=("run_id", "path"))
+
+
+@migrations()
+def m005_history(db: Database) -> None:
+    """Record each run's output folder, and each run event's headline and history.
+
+    ``status`` is new, developing or unchanged; ``previous_run`` and
+    ``previous_event`` name the earlier briefing's event it continues.
+    """
+    db["runs"].add_column("out_dir", str)
+    for column, kind in (
+        ("headline", str),
+        ("status", str),
+        ("previous_run", int),
+        ("previous_event", str),
+        ("new_articles", str),
+    ):
+        db["run_events"].add_column(column, kind)

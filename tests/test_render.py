@@ -134,7 +134,9 @@ def parse(html: str) -> _Page:
 
 def test_json_document_shape():
     doc = json.loads(render_json(make_briefing()))
-    assert list(doc) == ["date", "generated_at", "backend", "title", "stats", "events", "skipped"]
+    assert list(doc) == [
+        "date", "generated_at", "backend", "title", "stats", "events", "skipped", "gone"
+    ]
     assert doc["date"] == "2022-12-21"
     assert doc["generated_at"] == "2022-12-21T07:30:00Z"
     assert doc["title"] == "Briefing for Wednesday, 21 December 2022"
