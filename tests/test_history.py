@@ -224,3 +224,43 @@ def test_briefings_link_previous_and_next_and_the_archive(scenario):
     for doc in (_doc(root, d) for d in (1, 2, 3)):
         for event in doc["events"][:3]:
             assert event["headline"].replace("'", "&#39;") in text
+
+
+def _articles(story: str, day: int, *, shift: int = 0) -> tuple[Article, ...]:
+    import datetime as dt
+
+    from briefing.dedup import content_id
+
+    return tuple(
+        Article(id=content_id(a["text"]), title=a["title"], text=a["text"], path=a["file"],
+                date=dt.date.fromisoformat(a["date"]) + dt.timedelta(days=shift),
+                source=a["source"], url=a["url"])
+        for a in days.articles(day)
+        if a["story"] == story
+    )
+
+
+@pytest.mark.parametrize("shift, expected", [(0, {"A": "A"}), (4, {})])
+def test_similarity_matches_a_continuing_story_but_not_a_similar_one(shift, expected):
+    """Without shared articles: day 2's new A articles match day 1's A (unless they come
+    after a pause of more than MAX_PAUSE_DAYS); D, a fire at the same chain, never does."""
+    import numpy as np
+
+    from briefing.embed import embed_articles
+    from briefing.history import match_by_similarity
+    from briefing.models import EarlierEvent, Event
+
+    a1, b1 = _articles("A", 1), _articles("B", 1)
+    today = {"A": Event("A", _articles("A", 2, shift=shift)),
+             "D": Event("D", _articles("D", 3, shift=shift - 1))}
+    earlier = [
+        EarlierEvent(1, days.DAYS[0], "A", tuple(a.id for a in a1), "A", 1),
+        EarlierEvent(1, days.DAYS[0], "B", tuple(a.id for a in b1), "B", 2),
+    ]
+    everything = [*a1, *b1, *today["A"].articles, *today["D"].articles]
+    matrix = embed_articles(everything)
+    vectors = {a.id: np.asarray(matrix[n]) for n, a in enumerate(everything)}
+    matches = match_by_similarity(
+        list(today.values()), earlier, {a.id: a for a in (*a1, *b1)}, vectors=vectors
+    )
+    assert {k: m.earlier.event_id for k, m in matches.items()} == expected
