@@ -12,15 +12,20 @@ Day 1 has A and B; day 2 more on A and a new C; day 3 more on C and the new D, w
 B is no longer reported. ``write_day(root, n)`` writes day ``n``'s articles as JSON
 files under ``root/dayN/``; build day ``n`` from the folders of days 1..n with
 ``--window 1`` (the corpus folder grows every day; the window keeps yesterday).
+``build_day(root, n)`` does both. For a scenario over HTTP, ``feed_xml(n, base_url)``
+is an RSS snapshot of day ``n`` whose items link to ``base_url/<slug(article)>``, and
+``page_html(article)`` the page to serve there.
 ``python tests/days.py`` regenerates tests/data/days/ from ../shared/data.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 import sys
+from email.utils import format_datetime
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data" / "days"
@@ -119,6 +124,56 @@ def write_day(root: Path, day: int) -> Path:
         doc = {k: v for k, v in a.items() if k not in ("story", "file")}
         (folder / a["file"]).write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     return folder
+
+
+def slug(article: dict) -> str:
+    """Return the page name of an article when served: its file name as ``.html``."""
+    return Path(article["file"]).with_suffix(".html").name
+
+
+def page_html(article: dict) -> str:
+    """Return an article as a plain news web page (title, byline, paragraphs)."""
+    paragraphs = "\n".join(
+        f"<p>{html.escape(p.strip())}</p>" for p in article["text"].splitlines() if p.strip()
+    )
+    title = html.escape(article["title"])
+    return (
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>{title}</title>"
+        f"<meta property=\"og:site_name\" content=\"{html.escape(article['source'] or '')}\">"
+        f"<meta property=\"article:published_time\" content=\"{article['date']}\">"
+        f"</head>\n<body><nav><a href=\"/\">Home</a></nav><article><h1>{title}</h1>\n"
+        f"{paragraphs}\n</article><footer>Copyright</footer></body></html>\n"
+    )
+
+
+def feed_xml(day: int, base_url: str, *, upto_only: bool = True) -> str:
+    """Return an RSS 2.0 snapshot of day ``day``: one item per article, linking to its page.
+
+    With ``upto_only`` the feed holds only that day's articles; otherwise days 1..``day``
+    (a feed that keeps older items, so a fetcher must not fetch them twice).
+    """
+    first = day if upto_only else 1
+    items = []
+    for d in range(first, day + 1):
+        for a in articles(d):
+            moment = dt.datetime.combine(dt.date.fromisoformat(a["date"]), dt.time(8), dt.UTC)
+            link = base_url.rstrip("/") + "/" + slug(a)
+            items.append(
+                "<item>"
+                f"<title>{html.escape(a['title'])}</title><link>{html.escape(link)}</link>"
+                f"<guid>{html.escape(link)}</guid>"
+                f"<pubDate>{format_datetime(moment)}</pubDate>"
+                f"<description>{html.escape(a['text'][:200])}</description>"
+                "</item>"
+            )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+        f"<title>Scenario news</title><link>{html.escape(base_url)}</link>"
+        "<description>Three days of news</description>"
+        + "".join(items)
+        + "</channel></rss>\n"
+    )
 
 
 def build_day(root: Path, day: int, *, backend: str = "extractive", db: Path | None = None):

@@ -264,3 +264,21 @@ def test_similarity_matches_a_continuing_story_but_not_a_similar_one(shift, expe
         list(today.values()), earlier, {a.id: a for a in (*a1, *b1)}, vectors=vectors
     )
     assert {k: m.earlier.event_id for k, m in matches.items()} == expected
+
+
+def test_scenario_feed_and_pages_read_back_as_the_articles(tmp_path):
+    """The feed snapshot and article pages of tests/days.py (for a fetch scenario) are valid."""
+    from briefing.ingest import ingest
+
+    (tmp_path / "feed.xml").write_text(days.feed_xml(3, "http://127.0.0.1:8000", upto_only=False))
+    items = ingest([tmp_path / "feed.xml"]).articles
+    expected = [a for d in (1, 2, 3) for a in days.articles(d)]
+    assert sorted((a.title, a.date.isoformat(), a.url) for a in items) == sorted(
+        (a["title"], a["date"], "http://127.0.0.1:8000/" + days.slug(a)) for a in expected
+    )
+    article = days.articles(3)[-1]
+    (tmp_path / days.slug(article)).write_text(days.page_html(article), "utf-8")
+    (page,) = ingest([tmp_path / days.slug(article)]).articles
+    assert page.title == article["title"]
+    assert article["text"].splitlines()[0].strip() in page.text
+    assert "Copyright" not in page.text and "Home" not in page.text
