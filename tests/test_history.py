@@ -282,3 +282,13 @@ def test_scenario_feed_and_pages_read_back_as_the_articles(tmp_path):
     assert page.title == article["title"]
     assert article["text"].splitlines()[0].strip() in page.text
     assert "Copyright" not in page.text and "Home" not in page.text
+
+
+def test_scenario_json_reads_back_unchanged(scenario):
+    from briefing.jsonio import briefing_from_dict
+    from briefing.render import briefing_to_dict
+
+    root, _ = scenario
+    for day in (1, 2, 3):
+        doc = _doc(root, day)
+        assert briefing_to_dict(briefing_from_dict(doc)) == doc

@@ -66,7 +66,12 @@ def test_migrations_create_every_table(db):
         "m001_articles",
         "m002_embeddings",
         "m003_runs_events_digests",
+        "m005_history",
     ]
+    assert {"out_dir"} <= set(db["runs"].columns_dict)
+    assert {"headline", "status", "previous_run", "previous_event", "new_articles"} <= set(
+        db["run_events"].columns_dict
+    )
 
 
 def test_reopening_applies_no_migration_twice(db):
@@ -75,7 +80,7 @@ def test_reopening_applies_no_migration_twice(db):
     Store(db)
 
     assert migrations.pending(db) == []
-    assert len(migrations.applied(db)) == 3
+    assert len(migrations.applied(db)) == 4
     assert Store(db).article_count() == 2  # re-opening kept the rows
 
 
