@@ -83,3 +83,15 @@ def test_archive_from_files_reports_bad_ones(tmp_path):
     # the re-rendered neighbour still reads back as the same briefing
     assert load_briefing(tmp_path / "2024-03-04.json").events[0].history.status == "developing"
     json.loads((tmp_path / "2024-03-04.json").read_text("utf-8"))
+
+
+def test_markdown_status_and_whats_new_are_paragraphs_of_their_own():
+    import markdown
+
+    html = markdown.markdown(render_markdown(with_history(dt.date(2024, 3, 5))))
+    assert (
+        '<p><strong>Developing</strong> since the briefing of <a href="2024-03-04.html">'
+        "4 Mar 2024</a>: \"Rates went up again\" · 1 new article</p>"
+    ) in html
+    assert "<p><em>What's new:</em> Rates went up again.[1]</p>" in html
+    assert "<p><strong>New</strong></p>" in html
