@@ -182,6 +182,10 @@ def build_and_report(options: BuildOptions, config: Config) -> BuildResult:
     )
     for path in result.outputs:
         click.echo(f"Wrote {path}")
+    for path in result.updated:
+        click.echo(f"Updated {path}")
+    for note in result.notes:
+        _err.print(note, markup=False)
     return result
 
 

@@ -20,6 +20,9 @@ from .models import (
     Dropped,
     Event,
     Evidence,
+    Gone,
+    History,
+    Previous,
     Sentence,
     Skipped,
     Source,
@@ -54,19 +57,75 @@ def _article(doc: dict[str, Any]) -> Article:
     )
 
 
-def _event(doc: dict[str, Any]) -> BriefingEvent:
-    sentences = tuple(
-        Sentence(
-            text=s["text"],
-            citations=tuple(s.get("citations", ())),
-            evidence=tuple(
-                Evidence(article_id=e["article_id"], sentence=e["sentence"],
-                         score=float(e["score"]))
-                for e in s.get("evidence", ())
-            ),
-        )
-        for s in doc["sentences"]
+def _sentence(s: dict[str, Any]) -> Sentence:
+    return Sentence(
+        text=s["text"],
+        citations=tuple(s.get("citations", ())),
+        evidence=tuple(
+            Evidence(article_id=e["article_id"], sentence=e["sentence"], score=float(e["score"]))
+            for e in s.get("evidence", ())
+        ),
     )
+
+
+def _sentence_dict(s: Sentence) -> dict[str, Any]:
+    return {
+        "text": s.text,
+        "citations": list(s.citations),
+        "evidence": [
+            {"article_id": e.article_id, "sentence": e.sentence, "score": float(e.score)}
+            for e in s.evidence
+        ],
+    }
+
+
+def history_to_dict(history: History | None) -> dict[str, Any]:
+    """Return an event's history keys for the JSON document (none when it has no history)."""
+    if history is None:
+        return {}
+    previous = history.previous
+    return {
+        "status": history.status,
+        "previous": {
+            "date": previous.date.isoformat(),
+            "briefing": previous.briefing,
+            "headline": previous.headline,
+        }
+        if previous
+        else None,
+        "new_articles": list(history.new_articles),
+        "whats_new": _sentence_dict(history.whats_new) if history.whats_new else None,
+    }
+
+
+def gone_to_dict(gone: tuple[Gone, ...]) -> list[dict[str, Any]]:
+    """Return the JSON list of the previous briefing's events that are gone."""
+    return [
+        {"headline": g.headline, "date": g.date.isoformat(), "briefing": g.briefing} for g in gone
+    ]
+
+
+def _history(doc: dict[str, Any]) -> History | None:
+    if "status" not in doc:
+        return None
+    previous = doc.get("previous")
+    whats_new = doc.get("whats_new")
+    return History(
+        status=doc["status"],
+        previous=Previous(
+            date=dt.date.fromisoformat(previous["date"]),
+            headline=previous["headline"],
+            briefing=previous.get("briefing"),
+        )
+        if previous
+        else None,
+        new_articles=tuple(doc.get("new_articles", ())),
+        whats_new=_sentence(whats_new) if whats_new else None,
+    )
+
+
+def _event(doc: dict[str, Any]) -> BriefingEvent:
+    sentences = tuple(_sentence(s) for s in doc["sentences"])
     summary = Summary(
         headline=doc["headline"],
         sentences=sentences,
@@ -75,7 +134,9 @@ def _event(doc: dict[str, Any]) -> BriefingEvent:
                       for d in doc.get("dropped", ())),
     )
     event = Event(id=doc["id"], articles=tuple(_article(a) for a in doc["articles"]))
-    return BriefingEvent(event=event, summary=summary, rank=int(doc["rank"]))
+    return BriefingEvent(
+        event=event, summary=summary, rank=int(doc["rank"]), history=_history(doc)
+    )
 
 
 def briefing_from_dict(doc: dict[str, Any]) -> Briefing:
@@ -89,6 +150,11 @@ def briefing_from_dict(doc: dict[str, Any]) -> Briefing:
             skipped=tuple(Skipped(path=s["path"], reason=s["reason"])
                           for s in doc.get("skipped", ())),
             stats=Stats(**doc.get("stats", {})),
+            gone=tuple(
+                Gone(headline=g["headline"], date=dt.date.fromisoformat(g["date"]),
+                     briefing=g.get("briefing"))
+                for g in doc.get("gone", ())
+            ),
         )
     except KeyError as exc:
         raise InputError(f"not a briefing document: the key {exc.args[0]!r} is missing") from exc

@@ -108,3 +108,21 @@ def m004_fetch_cache(db: Database) -> None:
     )
     db["fetched_pages"].create_index(["final_url"])
     db["fetched_pages"].create_index(["feed_url", "status"])
+
+
+@migrations()
+def m005_history(db: Database) -> None:
+    """Record each run's output folder, and each run event's headline and history.
+
+    ``status`` is new, developing or unchanged; ``previous_run`` and
+    ``previous_event`` name the earlier briefing's event it continues.
+    """
+    db["runs"].add_column("out_dir", str)
+    for column, kind in (
+        ("headline", str),
+        ("status", str),
+        ("previous_run", int),
+        ("previous_event", str),
+        ("new_articles", str),
+    ):
+        db["run_events"].add_column(column, kind)

@@ -113,12 +113,64 @@ class Summary:
 
 
 @dataclass(frozen=True, slots=True)
+class Previous:
+    """The earlier briefing an event already appeared in.
+
+    ``briefing`` is a relative link from this briefing's folder to the earlier
+    briefing's file (None when that file is gone).
+    """
+
+    date: dt.date
+    headline: str
+    briefing: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """How an event relates to earlier briefings.
+
+    ``status`` is ``"new"`` (no earlier match), ``"developing"`` (matched, with new
+    articles) or ``"unchanged"`` (matched, no new article). ``new_articles`` are the
+    ids of the articles the earlier briefing did not have; ``whats_new`` is one
+    checked sentence written from them only.
+    """
+
+    status: str
+    previous: Previous | None = None
+    new_articles: tuple[str, ...] = ()
+    whats_new: Sentence | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class BriefingEvent:
-    """An event as it appears in a briefing: ranked and summarized."""
+    """An event as it appears in a briefing: ranked, summarized, placed in history."""
 
     event: Event
     summary: Summary
     rank: int
+    history: History | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Gone:
+    """An event of the previous briefing that no event of this one continues."""
+
+    headline: str
+    date: dt.date
+    briefing: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierEvent:
+    """An event as an earlier briefing (run) recorded it in the store."""
+
+    run_id: int
+    date: dt.date
+    event_id: str
+    article_ids: tuple[str, ...]
+    headline: str
+    rank: int
+    briefing: str | None = None  # the path of that briefing's file, as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +194,7 @@ class Briefing:
     events: tuple[BriefingEvent, ...]
     skipped: tuple[Skipped, ...] = ()
     stats: Stats = field(default_factory=Stats)
+    gone: tuple[Gone, ...] = ()
 
     @property
     def title(self) -> str:

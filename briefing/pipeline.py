@@ -1,8 +1,9 @@
 """build_briefing(): the one place where the stages are wired, top to bottom.
 
 ingest → store → window → dedup → embed → group → summarize (+ verify) → rank
-→ render → write. Every stage passes frozen dataclasses to the next; the store
-records each step so a re-run reuses embeddings and digests.
+→ history (new / developing / unchanged, what's new) → render → write → archive.
+Every stage passes frozen dataclasses to the next; the store records each step
+so a re-run reuses embeddings, digests and what's-new sentences.
 """
 
 from __future__ import annotations
@@ -10,21 +11,29 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
+from .archive import nav_for, scan, update_archive
 from .cluster import group_events, single_event
 from .dedup import deduplicate
-from .embed import embed_articles, get_embedder
+from .embed import Embedder, embed_articles, get_embedder
 from .errors import InputError
+from .history import find_matches, gone_events, history_for
 from .ingest import ingest
-from .models import Article, Briefing, BriefingEvent, Event, Stats, Summary
+from .models import Article, Briefing, BriefingEvent, Event, History, Stats, Summary
 from .render import make_environment, write_outputs
 from .resources import data_dir
 from .store import Store, open_database
-from .summarize import check_backend, get_summarizer, summarize_event
+from .summarize import (
+    Summarizer,
+    check_backend,
+    get_summarizer,
+    summarize_event,
+    summarize_update,
+)
 
 
 class Progress(Protocol):
@@ -70,6 +79,7 @@ class BuildResult:
     outputs: tuple[Path, ...]
     run_id: int
     notes: tuple[str, ...] = field(default_factory=tuple)
+    updated: tuple[Path, ...] = ()  # the archive's files: neighbours' HTML and index.html
 
 
 def in_window(article: Article, date: dt.date, window: int) -> bool:
@@ -118,6 +128,37 @@ def _prompt_fingerprint(backend: str, prompt_dir: object = None) -> str:
     return digest.hexdigest()
 
 
+def _whats_new(
+    event: Event,
+    history: History,
+    summary: Summary,
+    *,
+    store: Store,
+    key: str,
+    summarizer: Summarizer | None,
+    load: Callable[[], Summarizer],
+    embedder: Embedder | None,
+) -> tuple[History, Summary, Summarizer | None]:
+    """Add the what's-new sentence (cached by the new articles) to a developing event.
+
+    A dropped what's-new sentence joins the summary's ``dropped`` list.
+    """
+    cached = store.get_digest(key)
+    if cached is None:
+        summarizer = summarizer or load()
+        new = [a for a in event.articles if a.id in set(history.new_articles)]
+        sentence, dropped = summarize_update(new, summarizer, embedder=embedder)
+        cached = Summary(
+            headline="",
+            sentences=(sentence,) if sentence else (),
+            backend=summarizer.name,
+            dropped=tuple(dropped),
+        )
+        store.save_digest(key, event.id, cached)
+    history = replace(history, whats_new=cached.sentences[0] if cached.sentences else None)
+    return history, replace(summary, dropped=summary.dropped + cached.dropped), summarizer
+
+
 def _speed(summarizer: object) -> str:
     stats = getattr(summarizer, "last_stats", None)
     return f"{stats.tokens_per_second:.1f} tok/s" if stats else "done"
@@ -129,7 +170,7 @@ def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -
     check_backend(options.backend)
     store = Store(open_database(options.db_path))
     env = make_environment(options.template_dirs)  # fail early on a bad template folder
-    run_id = store.start_run(options.date, options.backend)
+    run_id = store.start_run(options.date, options.backend, out_dir=options.out_dir)
 
     corpus = ingest(list(options.paths), reference_date=options.date)
     store.save_articles(corpus.articles)
@@ -142,6 +183,9 @@ def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -
     vectors = embed_articles(deduped.articles, embedder=embedder, store=store)
     events = sorted(group_events(deduped.articles, vectors), key=rank_key)
 
+    def load() -> Summarizer:
+        return get_summarizer(options.backend, **dict(options.backend_options))
+
     summarizer = None  # loaded on the first event whose digest is not cached
     prompt_dir = dict(options.backend_options).get("prompt_dir")
     fingerprint = _prompt_fingerprint(options.backend, prompt_dir)
@@ -153,8 +197,7 @@ def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -
         summary = store.get_digest(key)
         info = "cached"
         if summary is None:
-            if summarizer is None:
-                summarizer = get_summarizer(options.backend, **dict(options.backend_options))
+            summarizer = summarizer or load()
             summary = summarize_event(
                 event.articles, summarizer, max_words=options.max_words, embedder=embedder
             )
@@ -163,6 +206,21 @@ def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -
         summaries.append((event, summary, key))
         progress.advance(f"{summary.headline[:48]} · {info}")
     progress.finish()
+
+    matches, earlier = find_matches(
+        events, store, date=options.date, out_dir=options.out_dir, embedder=embedder
+    )
+    items = []
+    for rank, (event, summary, _) in enumerate(summaries, start=1):
+        history = history_for(event, matches.get(event.id), out_dir=options.out_dir)
+        if history.status == "developing":
+            new = Event(event.id, tuple(a for a in event.articles if a.id in history.new_articles))
+            key = "w" + digest_key(new, options.backend, key_options, options.max_words)[1:]
+            history, summary, summarizer = _whats_new(
+                event, history, summary, store=store, key=key, summarizer=summarizer,
+                load=load, embedder=embedder,
+            )
+        items.append(BriefingEvent(event=event, summary=summary, rank=rank, history=history))
 
     stats = Stats(
         read=len(corpus.articles),
@@ -175,14 +233,15 @@ def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -
         date=options.date,
         generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
         backend=options.backend,
-        events=tuple(
-            BriefingEvent(event=e, summary=s, rank=r)
-            for r, (e, s, _) in enumerate(summaries, start=1)
-        ),
+        events=tuple(items),
         skipped=corpus.skipped,
         stats=stats,
+        gone=gone_events(matches, earlier, out_dir=options.out_dir),
     )
-    outputs = write_outputs(briefing, options.out_dir, options.formats, env=env)
+    html = "html" in options.formats
+    nav = nav_for(options.date, [e for e, _ in scan(options.out_dir)[0]]) if html else None
+    outputs = write_outputs(briefing, options.out_dir, options.formats, env=env, nav=nav)
+    updated, notes = update_archive(options.out_dir, options.date, env=env) if html else ([], [])
     store.finish_run(
         run_id,
         stats=stats,
@@ -192,8 +251,25 @@ def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -
         ],
         skipped=corpus.skipped,
         outputs=outputs,
+        history={
+            i.event.id: {
+                "headline": i.summary.headline,
+                "status": i.history.status,
+                "previous_run": m.earlier.run_id if (m := matches.get(i.event.id)) else None,
+                "previous_event": m.earlier.event_id if m else None,
+                "new_articles": json.dumps(list(i.history.new_articles)),
+            }
+            for i in items
+            if i.history
+        },
     )
-    return BuildResult(briefing=briefing, outputs=tuple(outputs), run_id=run_id)
+    return BuildResult(
+        briefing=briefing,
+        outputs=tuple(outputs),
+        run_id=run_id,
+        notes=tuple(notes),
+        updated=tuple(updated),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,8 +32,10 @@ import nh3
 from markupsafe import Markup
 
 from .errors import BriefingError, ConfigError, OutputError, TemplateNotFoundError
+from .jsonio import gone_to_dict, history_to_dict
 from .models import Article, Briefing, BriefingEvent, Sentence
 from .resources import data_dir
+from .timeline import timeline
 
 FORMATS = ("md", "html", "json")
 
@@ -159,6 +161,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "utc_iso": utc_iso,
     "utc_human": utc_human,
     "markdown": markdown_to_html,
+    "timeline": lambda item: timeline(item.event),
 }
 
 
@@ -220,14 +223,21 @@ def _render(env: jinja2.Environment | None, name: str, **context: Any) -> str:
         raise BriefingError(f"template {name!r} failed: {exc}") from exc
 
 
-def render_markdown(briefing: Briefing, *, env: jinja2.Environment | None = None) -> str:
+def render_markdown(
+    briefing: Briefing, *, env: jinja2.Environment | None = None, nav: Any = None
+) -> str:
     """Render the briefing as Markdown with ``[n]`` citations."""
-    return _render(env, "briefing.md.j2", briefing=briefing)
+    return _render(env, "briefing.md.j2", briefing=briefing, nav=nav)
 
 
-def render_html(briefing: Briefing, *, env: jinja2.Environment | None = None) -> str:
-    """Render the briefing as one self-contained HTML page."""
-    return _render(env, "briefing.html.j2", briefing=briefing)
+def render_html(
+    briefing: Briefing, *, env: jinja2.Environment | None = None, nav: Any = None
+) -> str:
+    """Render the briefing as one self-contained HTML page.
+
+    ``nav`` (an ``archive.Nav``) adds links to the previous and next briefings.
+    """
+    return _render(env, "briefing.html.j2", briefing=briefing, nav=nav)
 
 
 def _article_dict(article: Article) -> dict[str, Any]:
@@ -266,6 +276,7 @@ def event_to_dict(item: BriefingEvent) -> dict[str, Any]:
         ],
         "dropped": [{"text": d.text, "reason": d.reason} for d in summary.dropped],
         "articles": [_article_dict(a) for a in item.event.articles],
+        **history_to_dict(item.history),
     }
 
 
@@ -289,7 +300,13 @@ def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
                                    "url": str|null, "path": str,
                                    "duplicates": [{"path": str, "source": str|null,
                                                    "url": str|null}]}]}],
-         "skipped": [{"path": str, "reason": str}]}
+         "skipped": [{"path": str, "reason": str}],
+         "gone": [{"headline": str, "date": "YYYY-MM-DD", "briefing": str|null}]}
+
+    An event placed in history (every event of a build) also has ``status``
+    ("new", "developing" or "unchanged"), ``previous`` ({"date", "briefing",
+    "headline"} or null), ``new_articles`` (ids) and ``whats_new`` (a sentence
+    object like those of ``sentences``, or null).
     """
     stats = briefing.stats
     return {
@@ -306,6 +323,7 @@ def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
         },
         "events": [event_to_dict(i) for i in sorted(briefing.events, key=lambda i: i.rank)],
         "skipped": [{"path": s.path, "reason": s.reason} for s in briefing.skipped],
+        "gone": gone_to_dict(briefing.gone),
     }
 
 
@@ -331,12 +349,18 @@ def _write_atomic(path: Path, text: str) -> None:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
+def write_text(path: Path, text: str) -> None:
+    """Write a file whole or not at all (``OutputError`` naming it on failure)."""
+    _write_atomic(Path(path), text)
+
+
 def write_outputs(
     briefing: Briefing,
     out_dir: Path,
     formats: Sequence[str],
     *,
     env: jinja2.Environment | None = None,
+    nav: Any = None,
 ) -> list[Path]:
     """Write ``out_dir/YYYY-MM-DD.<format>`` for each format; return the paths written."""
     wanted = list(dict.fromkeys(formats))
@@ -347,7 +371,7 @@ def write_outputs(
     texts = {  # render every format before writing any
         fmt: render_json(briefing)
         if fmt == "json"
-        else _render(env, f"briefing.{fmt}.j2", briefing=briefing)
+        else _render(env, f"briefing.{fmt}.j2", briefing=briefing, nav=nav)
         for fmt in wanted
     }
     out_dir = Path(out_dir)

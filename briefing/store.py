@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +19,17 @@ from sqlite_utils import Database
 
 from .errors import StoreError
 from .migrations import migrations
-from .models import Article, Dropped, Evidence, Sentence, Skipped, Source, Stats, Summary
+from .models import (
+    Article,
+    Dropped,
+    EarlierEvent,
+    Evidence,
+    Sentence,
+    Skipped,
+    Source,
+    Stats,
+    Summary,
+)
 
 DEFAULT_DB_NAME = "briefing.db"
 
@@ -155,8 +165,8 @@ class Store:
             )
 
     # -- runs -----------------------------------------------------------------
-    def start_run(self, date: dt.date, backend: str) -> int:
-        """Record the start of a build and return its run id."""
+    def start_run(self, date: dt.date, backend: str, *, out_dir: Path | None = None) -> int:
+        """Record the start of a build (writing to ``out_dir``) and return its run id."""
         with self.db.conn:
             table = self.db["runs"].insert(
                 {
@@ -164,6 +174,7 @@ class Store:
                     "started_at": _now(),
                     "status": "running",
                     "backend": backend,
+                    "out_dir": str(Path(out_dir).resolve()) if out_dir else None,
                 }
             )
         return int(table.last_pk)
@@ -176,8 +187,13 @@ class Store:
         events: Sequence[tuple[str, Sequence[str], int, str]],
         skipped: Sequence[Skipped],
         outputs: Sequence[Path],
+        history: Mapping[str, Mapping[str, object]] | None = None,
     ) -> None:
-        """Record a finished build: its counts, ranked events, skipped inputs and files."""
+        """Record a finished build: its counts, ranked events, skipped inputs and files.
+
+        ``history`` maps an event id to extra ``run_events`` columns (headline, status,
+        previous_run, previous_event, new_articles).
+        """
         now = _now()
         with self.db.conn:
             self.db["runs"].update(
@@ -207,6 +223,7 @@ class Store:
                         "event_id": event_id,
                         "rank": rank,
                         "digest_key": digest_key,
+                        **(history or {}).get(event_id, {}),
                     },
                     pk=("run_id", "event_id"),
                 )
@@ -214,6 +231,52 @@ class Store:
                 [{"run_id": run_id, "path": s.path, "reason": s.reason} for s in skipped],
                 pk=("run_id", "path"),
             )
+
+    def earlier_events(
+        self, date: dt.date, *, since: dt.date, out_dir: Path
+    ) -> list[EarlierEvent]:
+        """Return the events of the briefings dated from ``since`` to before ``date``.
+
+        Only the latest successful run of each date counts, and only runs that wrote
+        to ``out_dir``; newest date first, then by rank.
+        """
+        rows = self.db.query(
+            """
+            select r.id as run_id, r.date, r.outputs, re.event_id, re.rank, re.headline,
+                   e.article_ids, d.summary
+            from runs r
+            join run_events re on re.run_id = r.id
+            join events e on e.id = re.event_id
+            left join digests d on d.key = re.digest_key
+            where r.id in (
+                select max(id) from runs
+                where status = 'ok' and date < ? and date >= ? and out_dir = ?
+                group by date
+            )
+            order by r.date desc, re.rank
+            """,
+            [date.isoformat(), since.isoformat(), str(Path(out_dir).resolve())],
+        )
+        found = []
+        for r in rows:
+            headline = r["headline"] or (
+                json.loads(r["summary"])["headline"] if r["summary"] else ""
+            )
+            outputs = [Path(p) for p in json.loads(r["outputs"] or "[]")]
+            files = {p.suffix: p for p in outputs}
+            briefing = files.get(".html") or files.get(".md") or files.get(".json")
+            found.append(
+                EarlierEvent(
+                    run_id=r["run_id"],
+                    date=dt.date.fromisoformat(r["date"]),
+                    event_id=r["event_id"],
+                    article_ids=tuple(json.loads(r["article_ids"])),
+                    headline=headline,
+                    rank=r["rank"],
+                    briefing=str(briefing) if briefing else None,
+                )
+            )
+        return found
 
     def fail_run(self, run_id: int, reason: str) -> None:
         """Mark a build as failed."""

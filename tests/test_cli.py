@@ -36,11 +36,13 @@ def test_build_demo_writes_three_dated_files(demo_run) -> None:
         "2022-12-21.html",
         "2022-12-21.json",
         "2022-12-21.md",
+        "index.html",
     ]
     assert "Read 5 articles (0 outside the window), 0 duplicates, 3 events, 0 skipped." in (
         result.output
     )
     assert f"Wrote {out / '2022-12-21.md'}" in result.output
+    assert f"Updated {out / 'index.html'}" in result.output
 
 
 def test_demo_json_groups_events_and_cites_every_sentence(demo_run) -> None:

@@ -134,7 +134,9 @@ def parse(html: str) -> _Page:
 
 def test_json_document_shape():
     doc = json.loads(render_json(make_briefing()))
-    assert list(doc) == ["date", "generated_at", "backend", "title", "stats", "events", "skipped"]
+    assert list(doc) == [
+        "date", "generated_at", "backend", "title", "stats", "events", "skipped", "gone"
+    ]
     assert doc["date"] == "2022-12-21"
     assert doc["generated_at"] == "2022-12-21T07:30:00Z"
     assert doc["title"] == "Briefing for Wednesday, 21 December 2022"
@@ -268,7 +270,8 @@ def test_html_is_a_self_contained_accessible_page():
     assert not {"script", "link", "img", "iframe"} & set(page.tags)
     assert not page.values("src")
     headings = [t for t in page.tags if t in ("h1", "h2", "h3", "h4")]
-    assert headings == ["h1", "h2", "h3", "h2", "h3", "h2"]  # last: "Skipped inputs"
+    # event 1 spans two days: Timeline and Sources; event 2: Sources; last: "Skipped inputs"
+    assert headings == ["h1", "h2", "h3", "h3", "h2", "h3", "h2"]
     text = "".join(page.text)
     assert "Briefing for Wednesday, 21 December 2022" in text
     assert "3 sources · 3 outlets · 20–21 Dec 2022" in text

@@ -69,7 +69,12 @@ def test_migrations_create_every_table(db):
         "m002_embeddings",
         "m003_runs_events_digests",
         "m004_fetch_cache",
+        "m005_history",
     ]
+    assert {"out_dir"} <= set(db["runs"].columns_dict)
+    assert {"headline", "status", "previous_run", "previous_event", "new_articles"} <= set(
+        db["run_events"].columns_dict
+    )
 
 
 def test_reopening_applies_no_migration_twice(db):
@@ -78,7 +83,7 @@ def test_reopening_applies_no_migration_twice(db):
     Store(db)
 
     assert migrations.pending(db) == []
-    assert len(migrations.applied(db)) == 4
+    assert len(migrations.applied(db)) == 5
     assert Store(db).article_count() == 2  # re-opening kept the rows
 
 
@@ -264,3 +269,34 @@ def test_unusable_database_path_raises_store_error(tmp_path):
 
     with pytest.raises(StoreError, match="cannot open the database"):
         open_database(blocker / "briefing.db")
+
+
+def test_earlier_events_are_the_latest_ok_run_of_each_earlier_date_in_the_folder(db, tmp_path):
+    store = Store(db)
+    out, other = tmp_path / "out", tmp_path / "other"
+
+    def run(day: int, event: str, *, folder: Path = out, ok: bool = True) -> int:
+        run_id = store.start_run(dt.date(2024, 3, day), "extractive", out_dir=folder)
+        if ok:
+            store.finish_run(
+                run_id, stats=Stats(), events=[(event, [f"b2:{event}"], 1, "d")], skipped=[],
+                outputs=[folder / f"2024-03-0{day}.html"],
+                history={event: {"headline": f"Headline {event}", "status": "new"}},
+            )
+        return run_id
+
+    run(3, "old")
+    first = run(4, "first")
+    run(4, "rebuilt")  # the latest run of 4 March replaces the first one
+    run(4, "failed", ok=False)
+    run(4, "elsewhere", folder=other)
+    run(5, "same-day")  # the date being built: never compared with itself
+    found = store.earlier_events(dt.date(2024, 3, 5), since=dt.date(2024, 3, 4), out_dir=out)
+    assert [(e.date.day, e.event_id, e.headline) for e in found] == [
+        (4, "rebuilt", "Headline rebuilt")
+    ]
+    assert found[0].article_ids == ("b2:rebuilt",)
+    assert found[0].briefing == str(out / "2024-03-04.html")
+    assert found[0].run_id == first + 1
+    row = db["run_events"].get((found[0].run_id, "rebuilt"))
+    assert (row["headline"], row["status"]) == ("Headline rebuilt", "new")

@@ -180,3 +180,45 @@ def test_a_failed_rewrite_is_listed_and_the_central_title_is_the_last_resort():
         Dropped("Zelensky makes first trip abroad", f"headline copies the title of {TRIP.path}"),
         Dropped("Trump meets Zelensky", "headline not in the sources: Trump"),
     )
+
+
+# -- what's new ---------------------------------------------------------------
+
+
+def test_whats_new_is_the_first_sentence_of_a_digest_of_the_new_articles(fake_summarizer):
+    from briefing.summarize import summarize_update
+
+    fake_summarizer.enqueue("Zelensky meets Biden", SUPPORTED, "He thanked Congress.")
+
+    sentence, dropped = summarize_update([VISIT], fake_summarizer)
+
+    assert fake_summarizer.history == [[VISIT]]  # the new articles only
+    assert sentence.text == SUPPORTED and sentence.citations == (VISIT.id,)
+    assert dropped == []
+
+
+@pytest.mark.parametrize(
+    "reply, reason",
+    [(FIGURE, "what's new: not in the sources: 99"),
+     (NAME, "what's new: not in the sources: Donald Trump")],
+)
+def test_unsupported_whats_new_is_dropped(fake_summarizer, reply, reason):
+    from briefing.summarize import summarize_update
+
+    fake_summarizer.enqueue("Headline", reply)
+
+    sentence, dropped = summarize_update([VISIT], fake_summarizer)
+
+    assert sentence is None
+    assert dropped == [Dropped(reply, reason)]
+
+
+def test_extractive_whats_new_is_the_most_salient_sentence():
+    from briefing.summarize import summarize_update
+
+    sentence, _ = summarize_update([VISIT, TRIP], ExtractiveSummarizer())
+    top = ExtractiveSummarizer().summarize_update([VISIT, TRIP], max_words=40)
+
+    assert sentence.text == top
+    assert any(top in a.text for a in (VISIT, TRIP))
+    assert sentence.citations

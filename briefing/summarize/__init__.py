@@ -106,6 +106,36 @@ def summarize_event(
     )
 
 
+WHATS_NEW_WORDS = 40
+
+
+def summarize_update(
+    new_articles: Sequence[Article],
+    summarizer: Summarizer,
+    *,
+    embedder: Embedder | None = None,
+    max_words: int = WHATS_NEW_WORDS,
+) -> tuple[Sentence | None, list[Dropped]]:
+    """Write one "what's new" sentence from the new articles only, checked like a digest's.
+
+    A backend with a ``summarize_update(articles, *, max_words) -> str`` method writes
+    it (the extractive backend: the most salient sentence); any other backend's digest
+    of the new articles gives its first sentence. The sentence is aligned with the new
+    articles and dropped, with its reason, when they do not support it.
+    """
+    update = getattr(summarizer, "summarize_update", None)
+    if callable(update):
+        text = str(update(new_articles, max_words=max_words)).strip()
+    else:
+        sentences = summarizer.summarize(new_articles, max_words=max_words).sentences
+        text = sentences[0].strip() if sentences else ""
+    if not text:
+        return None, []
+    kept, dropped = check_sentences([text], new_articles, embedder=embedder)
+    dropped = [Dropped(d.text, "what's new: " + d.reason) for d in dropped]
+    return (kept[0] if kept else None), dropped
+
+
 def check_sentences(
     sentences: Sequence[str], articles: Sequence[Article], *, embedder: Embedder | None = None
 ) -> tuple[list[Sentence], list[Dropped]]:

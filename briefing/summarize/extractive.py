@@ -115,3 +115,13 @@ class ExtractiveSummarizer:
         found = [c for c in candidates(articles) if c.text.rstrip(".") != headline.rstrip(".")]
         chosen = choose(found, max_words=max_words)
         return Draft(headline=headline, sentences=tuple(c.text for c in chosen))
+
+    def summarize_update(self, articles: Sequence[Article], *, max_words: int) -> str:
+        """Return the most salient sentence of the (new) articles that fits ``max_words``."""
+        found = candidates(articles)
+        if not found:
+            return ""
+        scores, _ = rank_candidates(found)
+        order = sorted(range(len(found)), key=lambda i: (-scores[i], i))
+        fitting = [i for i in order if word_count(found[i].text) <= max_words]
+        return found[(fitting or order)[0]].text
