@@ -9,12 +9,15 @@ Invariants:
 - Only http(s) URLs become links (``http_url``); anything else is shown as text.
 - Citation numbers are local to an event: article ``n`` of the event's
   ``articles`` tuple is source ``[n]``, counting from 1.
-- Output files appear whole or not at all (temp file in the same folder, then
-  ``os.replace``).
+- Output files appear whole or not at all, and a briefing's files are replaced
+  together: every format is written to a temp file in the same folder first, and
+  only then is each ``os.replace``d, so a full or read-only disk leaves the
+  previous files as they were.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -314,21 +317,47 @@ def render_json(briefing: Briefing) -> str:
     return json.dumps(briefing_to_dict(briefing), ensure_ascii=False, indent=2) + "\n"
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temp file in the same folder and ``os.replace``."""
+def _stage(path: Path, text: str) -> Path:
+    """Write ``text`` in full to a new temp file beside ``path`` (fsynced); return it."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(text.encode("utf-8"))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        _discard(tmp)
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    return tmp
+
+
+def _discard(tmp: Path) -> None:
+    """Remove a temp file if it is still there (an error here must not hide the first)."""
+    with contextlib.suppress(OSError):
+        tmp.unlink(missing_ok=True)
+
+
+def _write_all(files: dict[Path, str]) -> None:
+    """Write every file or none: stage them all as temp files, then ``os.replace`` each.
+
+    A full or read-only disk fails while staging, before any existing file is touched.
+    """
+    staged: dict[Path, Path] = {}
+    try:
+        for path, text in files.items():
+            staged[path] = _stage(path, text)
+        for path, tmp in staged.items():
+            try:
+                os.replace(tmp, path)
+            except OSError as exc:
+                raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    finally:
+        for tmp in staged.values():
+            _discard(tmp)
 
 
 def write_outputs(
@@ -355,9 +384,6 @@ def write_outputs(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create output folder {out_dir}: {exc.strerror or exc}") from exc
-    paths = []
-    for fmt, text in texts.items():
-        path = out_dir / f"{briefing.date.isoformat()}.{fmt}"
-        _write_atomic(path, text)
-        paths.append(path)
-    return paths
+    files = {out_dir / f"{briefing.date.isoformat()}.{fmt}": text for fmt, text in texts.items()}
+    _write_all(files)
+    return list(files)
