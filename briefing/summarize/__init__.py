@@ -84,7 +84,13 @@ def _lazy(entry: EntryPoint) -> SummarizerFactory:
     """Wrap a plugin's entry point so that its module is imported only when used."""
 
     def factory(**options: object) -> Summarizer:
-        return entry.load()(**options)
+        try:
+            make = entry.load()
+        except (ImportError, AttributeError) as e:
+            raise UnknownBackendError(
+                f"backend {entry.name!r} ({entry.value}) cannot be loaded: {e}"
+            ) from e
+        return make(**options)
 
     return factory
 
