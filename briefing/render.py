@@ -12,18 +12,15 @@ Invariants:
 - Output files appear whole or not at all, and a briefing's files are replaced
   together: every format is written to a temp file in the same folder first, and
   only then is each ``os.replace``d, so a full or read-only disk leaves the
-  previous files as they were.
+  previous files as they were (``files.write_files``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import json
-import os
 import re
-import secrets
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,6 +32,7 @@ import nh3
 from markupsafe import Markup
 
 from .errors import BriefingError, ConfigError, OutputError, TemplateNotFoundError
+from .files import write_files
 from .models import Article, Briefing, BriefingEvent, Sentence
 from .resources import data_dir
 
@@ -317,49 +315,6 @@ def render_json(briefing: Briefing) -> str:
     return json.dumps(briefing_to_dict(briefing), ensure_ascii=False, indent=2) + "\n"
 
 
-def _stage(path: Path, text: str) -> Path:
-    """Write ``text`` in full to a new temp file beside ``path`` (fsynced); return it."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
-    except OSError as exc:
-        _discard(tmp)
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    return tmp
-
-
-def _discard(tmp: Path) -> None:
-    """Remove a temp file if it is still there (an error here must not hide the first)."""
-    with contextlib.suppress(OSError):
-        tmp.unlink(missing_ok=True)
-
-
-def _write_all(files: dict[Path, str]) -> None:
-    """Write every file or none: stage them all as temp files, then ``os.replace`` each.
-
-    A full or read-only disk fails while staging, before any existing file is touched.
-    """
-    staged: dict[Path, Path] = {}
-    try:
-        for path, text in files.items():
-            staged[path] = _stage(path, text)
-        for path, tmp in staged.items():
-            try:
-                os.replace(tmp, path)
-            except OSError as exc:
-                raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    finally:
-        for tmp in staged.values():
-            _discard(tmp)
-
-
 def write_outputs(
     briefing: Briefing,
     out_dir: Path,
@@ -384,6 +339,6 @@ def write_outputs(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create output folder {out_dir}: {exc.strerror or exc}") from exc
-    files = {out_dir / f"{briefing.date.isoformat()}.{fmt}": text for fmt, text in texts.items()}
-    _write_all(files)
+    files = {out_dir / f"{briefing.date.isoformat()}.{fmt}": t.encode() for fmt, t in texts.items()}
+    write_files(files)
     return list(files)
