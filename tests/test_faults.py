@@ -236,7 +236,7 @@ needs_mount = pytest.mark.skipif(
     not _can_mount(), reason="needs unshare (util-linux) and user or mount namespaces"
 )
 # Inside a private mount namespace: a tmpfs on $OUT holding the previous briefing, made
-# read-only or filled to the last byte; then the build; then copy what is there out.
+# read-only or filled to the last byte; then the command; then copy what is there out.
 SCRIPT = """set -e
 mount -t tmpfs -o size=256k tmpfs "$OUT"
 cp "$PREV"/* "$OUT"/
@@ -252,6 +252,20 @@ cp -a "$OUT"/. "$KEEP/after/"
 """
 
 
+def run_in_tmpfs(tmp_path: Path, previous: Path, mode: str, cmd: list[str]) -> tuple[str, str]:
+    """Run ``cmd`` with a tmpfs on ``tmp_path/out`` (``ro`` or ``full``) holding the
+    previous briefing; return its exit status and stderr (the tmpfs is copied to ``keep``)."""
+    out, keep = tmp_path / "out", tmp_path / "keep"
+    (keep / "after").mkdir(parents=True)
+    env = {**os.environ, "OUT": str(out), "PREV": str(previous / "out"), "KEEP": str(keep),
+           "MODE": mode, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
+    done = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c",
+                           SCRIPT, "sh", *cmd], env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    return (keep / "rc").read_text().strip(), (keep / "stderr").read_text("utf-8")
+
+
 @needs_mount
 @pytest.mark.parametrize(
     ("mode", "reason"), [("ro", "Read-only file system"), ("full", "No space left on device")]
@@ -259,23 +273,31 @@ cp -a "$OUT"/. "$KEEP/after/"
 def test_read_only_or_full_output_folder_is_a_clear_error(tmp_path, previous, mode, reason):
     out, keep = tmp_path / "out", tmp_path / "keep"
     out.mkdir()
-    (keep / "after").mkdir(parents=True)
     db = tmp_path / "b.db"
     shutil.copy(previous / "b.db", db)
-    env = {**os.environ, "OUT": str(out), "PREV": str(previous / "out"), "KEEP": str(keep),
-           "MODE": mode, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
     cmd = build_cmd(DEMO, out, db, backend="extractive")
-    done = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c",
-                           SCRIPT, "sh", *cmd], env=env, capture_output=True, text=True,
-                          timeout=300, check=False)
-    assert done.returncode == 0, done.stderr
-    assert (keep / "rc").read_text().strip() == "1"
-    error = one_line_error((keep / "stderr").read_text("utf-8"))
+    rc, stderr = run_in_tmpfs(tmp_path, previous, mode, cmd)
+    assert rc == "1"
+    error = one_line_error(stderr)
     assert error.startswith(f"Error: cannot write {out}/{DATE}.") and error.endswith(reason)
     assert snapshot(keep / "after") == snapshot(previous / "out")  # nothing lost, no temp
     assert integrity(db) == "ok"
     status = query(db, "select status from runs order by id")[-1][0]
     assert status.startswith("failed: cannot write") and reason in status
+
+
+@needs_mount
+def test_saving_the_eml_into_a_read_only_folder_is_a_clear_error(tmp_path, previous):
+    out = tmp_path / "out"
+    out.mkdir()
+    cmd = [sys.executable, "-m", "briefing", "send", DATE, "--out", str(out),
+           "--to", "reader@example.org", "--dry-run"]
+    rc, stderr = run_in_tmpfs(tmp_path, previous, "ro", cmd)
+    assert rc == "1"
+    assert one_line_error(stderr) == (
+        f"Error: cannot write {out}/{DATE}.eml: Read-only file system"
+    )
+    assert snapshot(tmp_path / "keep" / "after") == snapshot(previous / "out")
 
 
 def test_output_folder_under_a_regular_file_is_a_clear_error(tmp_path, previous, plugin_env):
