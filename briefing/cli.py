@@ -104,7 +104,7 @@ _BACKEND_OPTIONS = [
         default="hf",
         show_default=True,
         envvar="BRIEFING_BACKEND",
-        help="Summarizer backend: hf (the local model) or extractive.",
+        help="Summarizer backend: hf (the local model), extractive, or a plugin's name.",
     ),
     click.option(
         "--model",

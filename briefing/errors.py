@@ -39,3 +39,7 @@ class OutputError(BriefingError):
 
 class StoreError(BriefingError):
     """The database cannot be opened or is busy."""
+
+
+class DatabaseLockedError(StoreError):
+    """Another build holds the database's lock."""

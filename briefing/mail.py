@@ -16,9 +16,7 @@ Invariants:
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import secrets
 import shlex
 import time
 from collections.abc import Callable, Iterable
@@ -33,7 +31,8 @@ from pathlib import Path
 import css_inline
 import jinja2
 
-from .errors import InputError
+from .errors import InputError, OutputError
+from .files import write_files
 from .jsonio import load_briefing
 from .models import Briefing
 from .render import _render, render_markdown
@@ -144,15 +143,13 @@ def build_message(
 def save_eml(message: EmailMessage, path: Path) -> Path:
     """Write ``message`` to ``path`` (CRLF line ends), atomically; return the path."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(message.as_bytes(policy=policy.SMTP))
-        os.replace(tmp, path)
+        write_files({path: message.as_bytes(policy=policy.SMTP)})
     except OSError as exc:
         raise MailError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
+    except OutputError as exc:
+        raise MailError(str(exc)) from exc
     return path
 
 

@@ -4,6 +4,11 @@ ingest → store → window → dedup → embed → group → summarize (+ verif
 → history (new / developing / unchanged, what's new) → render → write → archive.
 Every stage passes frozen dataclasses to the next; the store records each step
 so a re-run reuses embeddings, digests and what's-new sentences.
+
+Faults: a build holds the database's lock file (a second build fails at once with a
+clear message); each digest is committed as soon as it is made, so a killed build
+loses at most the event it was summarizing; the output files are replaced only once
+every one of them has been written in full (``write_outputs``).
 """
 
 from __future__ import annotations
@@ -11,22 +16,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .archive import nav_for, scan, update_archive
 from .cluster import group_events, single_event
 from .dedup import deduplicate
 from .embed import Embedder, embed_articles, get_embedder
-from .errors import InputError
+from .errors import BriefingError, InputError, StoreError
 from .history import find_matches, gone_events, history_for
 from .ingest import ingest
 from .models import Article, Briefing, BriefingEvent, Event, History, Stats, Summary
 from .render import make_environment, write_outputs
 from .resources import data_dir
-from .store import Store, open_database
+from .store import Store, lock_database, open_database
 from .summarize import (
     Summarizer,
     check_backend,
@@ -34,6 +40,9 @@ from .summarize import (
     summarize_event,
     summarize_update,
 )
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 
 class Progress(Protocol):
@@ -166,12 +175,31 @@ def _speed(summarizer: object) -> str:
 
 def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -> BuildResult:
     """Build the dated briefing of the corpus at ``options.paths`` and write its files."""
-    progress = progress or _Silent()
     check_backend(options.backend)
-    store = Store(open_database(options.db_path))
     env = make_environment(options.template_dirs)  # fail early on a bad template folder
-    run_id = store.start_run(options.date, options.backend, out_dir=options.out_dir)
+    with lock_database(options.db_path):
+        store = Store(open_database(options.db_path))
+        try:
+            store.interrupt_stale_runs()
+            run_id = store.start_run(options.date, options.backend, out_dir=options.out_dir)
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot write the database {options.db_path}: {e}") from e
+        try:
+            return _build(options, store, run_id, env, progress or _Silent())
+        except (BriefingError, sqlite3.Error) as e:
+            try:
+                store.fail_run(run_id, str(e))
+            except sqlite3.Error:
+                pass  # the database itself failed: the run stays "running", then "interrupted"
+            if isinstance(e, sqlite3.Error):
+                raise StoreError(f"cannot write the database {options.db_path}: {e}") from e
+            raise
 
+
+def _build(
+    options: BuildOptions, store: Store, run_id: int, env: Environment, progress: Progress
+) -> BuildResult:
+    """Run the stages of one build under the database lock."""
     corpus = ingest(list(options.paths), reference_date=options.date)
     store.save_articles(corpus.articles)
     current = [a for a in corpus.articles if in_window(a, options.date, options.window)]

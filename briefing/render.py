@@ -9,8 +9,10 @@ Invariants:
 - Only http(s) URLs become links (``http_url``); anything else is shown as text.
 - Citation numbers are local to an event: article ``n`` of the event's
   ``articles`` tuple is source ``[n]``, counting from 1.
-- Output files appear whole or not at all (temp file in the same folder, then
-  ``os.replace``).
+- Output files appear whole or not at all, and a briefing's files are replaced
+  together: every format is written to a temp file in the same folder first, and
+  only then is each ``os.replace``d, so a full or read-only disk leaves the
+  previous files as they were (``files.write_files``).
 """
 
 from __future__ import annotations
@@ -18,9 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import os
 import re
-import secrets
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ import nh3
 from markupsafe import Markup
 
 from .errors import BriefingError, ConfigError, OutputError, TemplateNotFoundError
+from .files import write_files
 from .jsonio import gone_to_dict, history_to_dict
 from .models import Article, Briefing, BriefingEvent, Sentence
 from .resources import data_dir
@@ -332,26 +333,9 @@ def render_json(briefing: Briefing) -> str:
     return json.dumps(briefing_to_dict(briefing), ensure_ascii=False, indent=2) + "\n"
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temp file in the same folder and ``os.replace``."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(text.encode("utf-8"))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
-
-
 def write_text(path: Path, text: str) -> None:
     """Write a file whole or not at all (``OutputError`` naming it on failure)."""
-    _write_atomic(Path(path), text)
+    write_files({Path(path): text.encode("utf-8")})
 
 
 def write_outputs(
@@ -379,9 +363,6 @@ def write_outputs(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create output folder {out_dir}: {exc.strerror or exc}") from exc
-    paths = []
-    for fmt, text in texts.items():
-        path = out_dir / f"{briefing.date.isoformat()}.{fmt}"
-        _write_atomic(path, text)
-        paths.append(path)
-    return paths
+    files = {out_dir / f"{briefing.date.isoformat()}.{fmt}": t.encode() for fmt, t in texts.items()}
+    write_files(files)
+    return list(files)

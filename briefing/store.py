@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+from filelock import FileLock, Timeout
 from sqlite_utils import Database
 
-from .errors import StoreError
+from .errors import DatabaseLockedError, StoreError
 from .migrations import migrations
 from .models import (
     Article,
@@ -47,6 +49,34 @@ def open_database(path: Path | str | None) -> Database:
     except (OSError, sqlite3.Error) as e:
         raise StoreError(f"cannot open the database {path}: {e}") from e
     return db
+
+
+@contextmanager
+def lock_database(path: Path | str | None) -> Iterator[None]:
+    """Hold ``<path>.lock`` while a build writes the database; fail at once if it is held.
+
+    The lock is an OS file lock (``flock``), released by the kernel even when the
+    holder is killed, so a crashed build never blocks the next one.
+    """
+    if path is None:
+        yield
+        return
+    lock_path = Path(f"{path}.lock")
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(lock_path, timeout=0)
+        lock.acquire()
+    except Timeout:
+        raise DatabaseLockedError(
+            f"another briefing build is using the database {path} (lock file {lock_path});"
+            " try again when it has finished"
+        ) from None
+    except OSError as e:
+        raise StoreError(f"cannot lock the database {path}: {e.strerror or e}") from e
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _now() -> str:
@@ -165,6 +195,14 @@ class Store:
             )
 
     # -- runs -----------------------------------------------------------------
+    def interrupt_stale_runs(self) -> int:
+        """Mark runs left "running" by a killed build as "interrupted" (hold the lock)."""
+        with self.db.conn:
+            cursor = self.db.execute(
+                "update runs set status = 'interrupted' where status = 'running'"
+            )
+        return cursor.rowcount
+
     def start_run(self, date: dt.date, backend: str, *, out_dir: Path | None = None) -> int:
         """Record the start of a build (writing to ``out_dir``) and return its run id."""
         with self.db.conn:

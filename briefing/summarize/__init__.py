@@ -3,11 +3,16 @@
 A backend turns the articles of one event into a ``Draft`` (headline and digest
 sentences). It knows nothing about events, citations or SQLite: citations come
 afterwards from evidence (``verify.py``), never from what a backend claims.
+
+Built-in backends register through ``register()``; an installed package adds one
+with an entry point in the ``briefing.backends`` group (``name = "module:Factory"``),
+loaded only when that backend is used.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from importlib.metadata import EntryPoint, entry_points
 from typing import Protocol, runtime_checkable
 
 from ..embed import Embedder
@@ -28,6 +33,7 @@ class Summarizer(Protocol):
 
 SummarizerFactory = Callable[..., Summarizer]
 _REGISTRY: dict[str, SummarizerFactory] = {}
+ENTRY_POINT_GROUP = "briefing.backends"
 
 
 def register(name: str, factory: SummarizerFactory) -> None:
@@ -64,8 +70,26 @@ def _load_builtins() -> None:
     try:
         from .hf import HFSummarizer
     except ImportError:  # the hf module is optional until its dependencies are installed
-        return
-    register("hf", HFSummarizer)
+        pass
+    else:
+        register("hf", HFSummarizer)
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        _REGISTRY.setdefault(entry.name, _lazy(entry))
+
+
+def _lazy(entry: EntryPoint) -> SummarizerFactory:
+    """Wrap a plugin's entry point so that its module is imported only when used."""
+
+    def factory(**options: object) -> Summarizer:
+        try:
+            make = entry.load()
+        except (ImportError, AttributeError) as e:
+            raise UnknownBackendError(
+                f"backend {entry.name!r} ({entry.value}) cannot be loaded: {e}"
+            ) from e
+        return make(**options)
+
+    return factory
 
 
 def summarize_event(
