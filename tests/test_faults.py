@@ -147,7 +147,7 @@ def test_killed_build_keeps_old_files_and_the_next_run_reuses_digests(tmp_path, 
     first = run_build(build_cmd(corpus, out, db), plugin_env, tmp_path / "calls1")
     assert first.returncode == 0, first.stderr
     before = snapshot(out)
-    assert sorted(before) == [f"{DATE}.html", f"{DATE}.json", f"{DATE}.md"]
+    assert sorted(before) == [f"{DATE}.html", f"{DATE}.json", f"{DATE}.md", "index.html"]
     done_first = set(read_calls(tmp_path / "calls1"))
     assert done_first == event_sets(out)
 
