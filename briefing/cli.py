@@ -20,6 +20,7 @@ from .cli_compare import compare
 from .cli_models import models_group
 from .cli_send import SmtpOptions, send, smtp_options
 from .errors import BriefingError
+from .limits import MAX_ARTICLE_CHARS, MAX_CORPUS_CHARS
 from .mail import send_briefing
 from .pipeline import BuildOptions, build_briefing, summarize_files
 from .render import FORMATS, event_to_dict, make_environment
@@ -187,6 +188,25 @@ def cli(verbose: bool) -> None:
     type=click.Path(path_type=Path),
     help="A folder of templates overriding the shipped ones (repeatable).",
 )
+@click.option(
+    "--max-article-chars",
+    default=MAX_ARTICLE_CHARS,
+    show_default=True,
+    type=click.IntRange(1000),
+    help="Cut a longer article's text (noted under limits).",
+)
+@click.option(
+    "--max-corpus-chars",
+    default=MAX_CORPUS_CHARS,
+    show_default=True,
+    type=click.IntRange(1000),
+    help="Keep only the newest articles within this much text in all (the rest skipped).",
+)
+@click.option(
+    "--max-input-tokens",
+    type=click.IntRange(50),
+    help="hf backend: tokens of source excerpts the model reads per event [default: 450].",
+)
 @click.option("--email", is_flag=True, help="Also e-mail the HTML briefing (see `send`).")
 @smtp_options
 def build(
@@ -200,6 +220,9 @@ def build(
     max_words: int,
     db_path: Path | None,
     template_dirs: tuple[Path, ...],
+    max_article_chars: int,
+    max_corpus_chars: int,
+    max_input_tokens: int | None,
     email: bool,
     smtp: SmtpOptions,
 ) -> None:
@@ -224,11 +247,16 @@ def build(
         backend_options=(("model", model),) if model else (),
         max_words=max_words,
         template_dirs=template_dirs,
+        max_article_chars=max_article_chars,
+        max_corpus_chars=max_corpus_chars,
+        max_input_tokens=max_input_tokens,
     )
     result = build_briefing(options, progress=RichProgress())
     s = result.briefing.stats
     for skipped in result.briefing.skipped:
         _err.print(f"skipped {skipped.path}: {skipped.reason}", markup=False)
+    for limit in result.briefing.limits:
+        _err.print(f"limit: {limit.message}", markup=False)
     click.echo(
         f"Read {s.read} articles ({s.out_of_window} outside the window), "
         f"{s.duplicates} duplicates, {s.events} events, {s.skipped} skipped."
@@ -267,6 +295,10 @@ def summarize(
     result = summarize_files(list(files), backend=backend, max_words=max_words, options=options)
     for skipped in result.skipped:
         _err.print(f"skipped {skipped.path}: {skipped.reason}", markup=False)
+    item = result.item
+    cuts = [a.truncated for a in item.event.articles] + [item.summary.input_cut]
+    for limit in filter(None, cuts):
+        _err.print(f"limit: {limit.message}", markup=False)
     if as_json:
         click.echo(json.dumps(event_to_dict(result.item), ensure_ascii=False, indent=2))
         return

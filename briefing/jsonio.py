@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .limits import limit_from_dict
 from .models import (
     Article,
     Briefing,
@@ -51,6 +52,7 @@ def _article(doc: dict[str, Any]) -> Article:
             Source(path=d["path"], source=d.get("source"), url=d.get("url"))
             for d in doc.get("duplicates", ())
         ),
+        truncated=limit_from_dict(doc.get("truncated")),
     )
 
 
@@ -73,6 +75,7 @@ def _event(doc: dict[str, Any]) -> BriefingEvent:
         backend=doc["backend"],
         dropped=tuple(Dropped(text=d["text"], reason=d["reason"])
                       for d in doc.get("dropped", ())),
+        input_cut=limit_from_dict(doc.get("input_cut")),
     )
     event = Event(id=doc["id"], articles=tuple(_article(a) for a in doc["articles"]))
     return BriefingEvent(event=event, summary=summary, rank=int(doc["rank"]))
@@ -89,6 +92,7 @@ def briefing_from_dict(doc: dict[str, Any]) -> Briefing:
             skipped=tuple(Skipped(path=s["path"], reason=s["reason"])
                           for s in doc.get("skipped", ())),
             stats=Stats(**doc.get("stats", {})),
+            limits=tuple(filter(None, map(limit_from_dict, doc.get("limits", ())))),
         )
     except KeyError as exc:
         raise InputError(f"not a briefing document: the key {exc.args[0]!r} is missing") from exc

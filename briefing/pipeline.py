@@ -7,6 +7,7 @@ records each step so a re-run reuses embeddings and digests.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -20,7 +21,8 @@ from .dedup import deduplicate
 from .embed import embed_articles, get_embedder
 from .errors import InputError
 from .ingest import ingest
-from .models import Article, Briefing, BriefingEvent, Event, Stats, Summary
+from .limits import MAX_ARTICLE_CHARS, MAX_CORPUS_CHARS, cap_article, cap_corpus
+from .models import Article, Briefing, BriefingEvent, Event, Limit, Stats, Summary
 from .render import make_environment, write_outputs
 from .resources import data_dir
 from .store import Store, open_database
@@ -48,7 +50,13 @@ class _Silent:
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
-    """Everything a build needs; the CLI fills it from flags, environment and config."""
+    """Everything a build needs; the CLI fills it from flags, environment and config.
+
+    The size limits (see ``limits.py``): ``max_article_chars`` per article text,
+    ``max_corpus_chars`` for the articles of the window together, and
+    ``max_input_tokens`` for the source excerpts a model backend reads per event
+    (None: the backend's own default, 450 for hf; the extractive backend has none).
+    """
 
     paths: tuple[Path, ...]
     date: dt.date
@@ -60,6 +68,9 @@ class BuildOptions:
     backend_options: tuple[tuple[str, object], ...] = ()
     max_words: int = 90
     template_dirs: tuple[Path, ...] = ()
+    max_article_chars: int = MAX_ARTICLE_CHARS
+    max_corpus_chars: int = MAX_CORPUS_CHARS
+    max_input_tokens: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,18 +140,24 @@ def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -
     run_id = store.start_run(options.date, options.backend)
 
     corpus = ingest(list(options.paths), reference_date=options.date)
-    store.save_articles(corpus.articles)
-    current = [a for a in corpus.articles if in_window(a, options.date, options.window)]
+    read = [cap_article(a, options.max_article_chars) for a in corpus.articles]
+    store.save_articles(read)
+    current = [a for a in read if in_window(a, options.date, options.window)]
     deduped = deduplicate(current)
     store.save_articles(deduped.articles)
     store.save_duplicates(deduped.near_pairs)
+    articles, left_out, corpus_limit = cap_corpus(deduped.articles, options.max_corpus_chars)
+    skipped = (*corpus.skipped, *left_out)
 
-    embedder = get_embedder() if deduped.articles else None
-    vectors = embed_articles(deduped.articles, embedder=embedder, store=store)
-    events = sorted(group_events(deduped.articles, vectors), key=rank_key)
+    embedder = get_embedder() if articles else None
+    vectors = embed_articles(articles, embedder=embedder, store=store)
+    events = sorted(group_events(articles, vectors), key=rank_key)
 
     summarizer = None  # loaded on the first event whose digest is not cached
-    key_options = (*options.backend_options, ("prompt", _prompt_fingerprint(options.backend)))
+    backend_options = options.backend_options
+    if options.max_input_tokens is not None and options.backend != "extractive":
+        backend_options = (*backend_options, ("source_tokens", options.max_input_tokens))
+    key_options = (*backend_options, ("prompt", _prompt_fingerprint(options.backend)))
     summaries: list[tuple[Event, Summary, str]] = []
     progress.start("Summarizing", len(events))
     for event in events:
@@ -149,23 +166,29 @@ def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -
         info = "cached"
         if summary is None:
             if summarizer is None:
-                summarizer = get_summarizer(options.backend, **dict(options.backend_options))
+                summarizer = get_summarizer(options.backend, **dict(backend_options))
             summary = summarize_event(
                 event.articles, summarizer, max_words=options.max_words, embedder=embedder
             )
             store.save_digest(key, event.id, summary)
             info = _speed(summarizer)
+        if summary.input_cut is not None:
+            cut = dataclasses.replace(summary.input_cut, where=event.id)
+            summary = dataclasses.replace(summary, input_cut=cut)
         summaries.append((event, summary, key))
         progress.advance(f"{summary.headline[:48]} · {info}")
     progress.finish()
 
     stats = Stats(
-        read=len(corpus.articles),
+        read=len(read),
         duplicates=deduped.duplicates,
         events=len(events),
-        skipped=len(corpus.skipped),
-        out_of_window=len(corpus.articles) - len(current),
+        skipped=len(skipped),
+        out_of_window=len(read) - len(current),
     )
+    limits: list[Limit] = [a.truncated for a in articles if a.truncated is not None]
+    limits += [corpus_limit] if corpus_limit is not None else []
+    limits += [s.input_cut for _, s, _ in summaries if s.input_cut is not None]
     briefing = Briefing(
         date=options.date,
         generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
@@ -174,8 +197,9 @@ def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -
             BriefingEvent(event=e, summary=s, rank=r)
             for r, (e, s, _) in enumerate(summaries, start=1)
         ),
-        skipped=corpus.skipped,
+        skipped=skipped,
         stats=stats,
+        limits=tuple(limits),
     )
     outputs = write_outputs(briefing, options.out_dir, options.formats, env=env)
     store.finish_run(
@@ -185,7 +209,7 @@ def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -
             (e.id, [a.id for a in e.articles], r, k)
             for r, (e, _, k) in enumerate(summaries, start=1)
         ],
-        skipped=corpus.skipped,
+        skipped=skipped,
         outputs=outputs,
     )
     return BuildResult(briefing=briefing, outputs=tuple(outputs), run_id=run_id)
@@ -210,7 +234,7 @@ def summarize_files(
     """Read the files as the articles of one event and summarize it with citations."""
     check_backend(backend)
     corpus = ingest(list(paths))
-    articles = deduplicate(corpus.articles).articles
+    articles = deduplicate([cap_article(a, MAX_ARTICLE_CHARS) for a in corpus.articles]).articles
     if not articles:
         raise InputError("no readable article in " + ", ".join(str(p) for p in paths))
     embedder = get_embedder()

@@ -32,6 +32,7 @@ import nh3
 from markupsafe import Markup
 
 from .errors import BriefingError, ConfigError, OutputError, TemplateNotFoundError
+from .limits import limit_to_dict
 from .models import Article, Briefing, BriefingEvent, Sentence
 from .resources import data_dir
 
@@ -242,6 +243,7 @@ def _article_dict(article: Article) -> dict[str, Any]:
         "duplicates": [
             {"path": d.path, "source": d.source, "url": d.url} for d in article.duplicates
         ],
+        "truncated": limit_to_dict(article.truncated),
     }
 
 
@@ -265,6 +267,7 @@ def event_to_dict(item: BriefingEvent) -> dict[str, Any]:
             for s in summary.sentences
         ],
         "dropped": [{"text": d.text, "reason": d.reason} for d in summary.dropped],
+        "input_cut": limit_to_dict(summary.input_cut),
         "articles": [_article_dict(a) for a in item.event.articles],
     }
 
@@ -284,12 +287,18 @@ def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
                                     "evidence": [{"article_id": str,
                                                   "sentence": str, "score": float}]}],
                      "dropped": [{"text": str, "reason": str}],
+                     "input_cut": limit|null,
                      "articles": [{"id": str, "title": str, "source": str|null,
                                    "author": str|null, "date": "YYYY-MM-DD"|null,
                                    "url": str|null, "path": str,
                                    "duplicates": [{"path": str, "source": str|null,
-                                                   "url": str|null}]}]}],
-         "skipped": [{"path": str, "reason": str}]}
+                                                   "url": str|null}],
+                                   "truncated": limit|null}]}],
+         "skipped": [{"path": str, "reason": str}],
+         "limits": [limit]}
+
+    where a limit (``limits.py``) is {"name": str, "where": str, "cap": int,
+    "kept": int, "total": int, "unit": str, "message": str}.
     """
     stats = briefing.stats
     return {
@@ -306,6 +315,7 @@ def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
         },
         "events": [event_to_dict(i) for i in sorted(briefing.events, key=lambda i: i.rank)],
         "skipped": [{"path": s.path, "reason": s.reason} for s in briefing.skipped],
+        "limits": [limit_to_dict(limit) for limit in briefing.limits],
     }
 
 

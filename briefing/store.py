@@ -18,6 +18,7 @@ import numpy as np
 from sqlite_utils import Database
 
 from .errors import StoreError
+from .limits import limit_from_dict, limit_to_dict
 from .migrations import migrations
 from .models import Article, Dropped, Evidence, Sentence, Skipped, Source, Stats, Summary
 
@@ -238,6 +239,7 @@ def summary_to_dict(summary: Summary) -> dict:
             for s in summary.sentences
         ],
         "dropped": [{"text": d.text, "reason": d.reason} for d in summary.dropped],
+        "input_cut": limit_to_dict(summary.input_cut),
     }
 
 
@@ -255,4 +257,5 @@ def summary_from_dict(data: dict) -> Summary:
             for s in data["sentences"]
         ),
         dropped=tuple(Dropped(**d) for d in data.get("dropped", [])),
+        input_cut=limit_from_dict(data.get("input_cut")),
     )

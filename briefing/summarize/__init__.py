@@ -103,7 +103,11 @@ def summarize_event(
         headline = fallback.headline
         backend = "extractive-fallback"
     return Summary(
-        headline=headline, sentences=tuple(kept), backend=backend, dropped=tuple(dropped)
+        headline=headline,
+        sentences=tuple(kept),
+        backend=backend,
+        dropped=tuple(dropped),
+        input_cut=draft.input_cut,
     )
 
 

@@ -21,7 +21,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -30,10 +30,10 @@ from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, Template, Te
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import BriefingError, ModelError, TemplateNotFoundError
-from ..models import Article, Draft
+from ..models import Article, Draft, Limit
 from ..modelstore import DEFAULT_MODEL, Progress, default_cache_dir, resolve_model
 from ..resources import data_dir
-from ..select import select_sentences
+from ..select import select_excerpts
 from ..text import split_sentences, word_count, words
 
 PROMPT = "digest.j2"
@@ -128,8 +128,9 @@ class HFSummarizer:
 
     def summarize(self, articles: Sequence[Article], *, max_words: int) -> Draft:
         """Write a headline and digest sentences (at most ``max_words`` words) for one event."""
-        prompt = self._prepare(articles, max_words=max_words)
-        return self._clean(self._generate(prompt, max_words=max_words), max_words=max_words)
+        prompt, cut = self._prepare(articles, max_words=max_words)
+        draft = self._clean(self._generate(prompt, max_words=max_words), max_words=max_words)
+        return replace(draft, input_cut=cut)
 
     def summarize_many(
         self,
@@ -150,14 +151,26 @@ class HFSummarizer:
         """Count the model's tokens in a text."""
         return len(self._tokenizer(text, add_special_tokens=False)["input_ids"])
 
-    def _prepare(self, articles: Sequence[Article], *, max_words: int) -> str:
-        return build_prompt(
+    def _prepare(self, articles: Sequence[Article], *, max_words: int) -> tuple[str, Limit | None]:
+        """Render the prompt; return it and the input limit when source text was left out."""
+        selection = select_excerpts(
+            articles, budget_tokens=self.source_tokens, count_tokens=self.count_tokens
+        )
+        prompt = build_prompt(
             articles,
             template=self._template,
             max_words=max_words,
             budget_tokens=self.source_tokens,
             count_tokens=self.count_tokens,
+            picked=selection.picked,
         )
+        cut = selection.input_cut
+        if not selection.picked:  # build_prompt gave the start of each article instead
+            total = sum(len(a.text.strip()) for a in articles)
+            kept = sum(min(len(a.text.strip()), 4 * self.source_tokens) for a in articles)
+            cut = Limit("max_input_tokens", "", self.source_tokens, kept, total, "characters")
+            cut = cut if kept < total else None
+        return prompt, cut
 
     def _generate(self, prompt: str, *, max_words: int) -> str:
         torch = self._torch
@@ -202,9 +215,18 @@ def build_prompt(
     max_words: int,
     budget_tokens: int,
     count_tokens: Callable[[str], int],
+    picked: Sequence[tuple[int, str]] | None = None,
 ) -> str:
-    """Render the prompt with numbered excerpts: the event's salient sentences, as data."""
-    picked = select_sentences(articles, budget_tokens=budget_tokens, count_tokens=count_tokens)
+    """Render the prompt with numbered excerpts: the event's salient sentences, as data.
+
+    :param picked: the excerpts, when already selected (``select.select_excerpts``).
+    """
+    if picked is None:
+        selection = select_excerpts(
+            articles, budget_tokens=budget_tokens, count_tokens=count_tokens
+        )
+        picked = selection.picked
+    picked = list(picked)
     if not picked:  # no article has one full sentence: give the model the start of each
         picked = [(i, a.text.strip()[: 4 * budget_tokens]) for i, a in enumerate(articles, 1)]
     sources = [
