@@ -2,8 +2,8 @@
 
 Sentence splitting is linear in the text's length: pysbd (accurate, but quadratic
 in a paragraph's length) only ever sees pieces of at most ``CHUNK_CHARS``
-characters. A longer paragraph is first cut at likely sentence ends (``. ! ?``
-before a space), the pieces packed into chunks of up to ``CHUNK_CHARS``; a run of
+characters. A longer paragraph is first cut at likely sentence ends
+(``_ROUGH_END``), the pieces packed into chunks of up to ``CHUNK_CHARS``; a run of
 more than ``CHUNK_CHARS`` characters without a sentence end is cut at a space.
 """
 
@@ -18,7 +18,9 @@ CHUNK_CHARS = 2_000
 
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+(?:[.,'’]\w+)*", re.UNICODE)
-_ROUGH_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+")
+# A likely sentence end: a word of 4+ characters (so not "Mr." or "U.S."), a stop and
+# a capital; only ever a place to cut between chunks, which pysbd then splits.
+_ROUGH_END = re.compile(r"(?<=\w{4}[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 
 
 def normalize(text: str) -> str:
