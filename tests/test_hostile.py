@@ -280,7 +280,7 @@ def test_no_script_runs_in_chromium(browser, pages, tmp_path: Path, name: str) -
     assert watch.dialogs == []
     assert [m for m in watch.console if MARK in m] == []
     assert watch.requests == [watch.url]  # the file itself, nothing else
-    assert MARK not in watch.title and watch.title
+    assert watch.title != MARK and watch.title
     assert watch.errors == []
     assert MARK in watch.page.locator("body").inner_text()  # shown, as text
     ARTIFACTS.mkdir(exist_ok=True)
