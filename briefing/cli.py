@@ -45,6 +45,11 @@ def home_dir() -> Path:
     return Path(os.environ.get("BRIEFING_HOME") or click.get_app_dir("briefing"))
 
 
+def printable(text: str) -> str:
+    """Show control characters (line breaks, terminal escapes) of a name as escapes."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def parse_date(value: str | None) -> dt.date:
     """Parse a YYYY-MM-DD date (today when None), with a clear error."""
     if value is None:
@@ -175,7 +180,10 @@ def build_and_report(options: BuildOptions, config: Config) -> BuildResult:
     result = build_briefing(options, progress=RichProgress())
     s = result.briefing.stats
     for skipped in result.briefing.skipped:
-        _err.print(f"skipped {skipped.path}: {skipped.reason}", markup=False)
+        _err.print(f"skipped {printable(skipped.path)}: {printable(skipped.reason)}", markup=False,
+                   soft_wrap=True)
+    for limit in result.briefing.limits:
+        _err.print(f"limit: {printable(limit.message)}", markup=False, soft_wrap=True)
     click.echo(
         f"Read {s.read} articles ({s.out_of_window} outside the window), "
         f"{s.duplicates} duplicates, {s.events} events, {s.skipped} skipped."
@@ -213,7 +221,12 @@ def summarize(
     options = {"model": model} if model else {}
     result = summarize_files(list(files), backend=backend, max_words=max_words, options=options)
     for skipped in result.skipped:
-        _err.print(f"skipped {skipped.path}: {skipped.reason}", markup=False)
+        _err.print(f"skipped {printable(skipped.path)}: {printable(skipped.reason)}", markup=False,
+                   soft_wrap=True)
+    item = result.item
+    cuts = [a.truncated for a in item.event.articles] + [item.summary.input_cut]
+    for limit in filter(None, cuts):
+        _err.print(f"limit: {printable(limit.message)}", markup=False, soft_wrap=True)
     if as_json:
         click.echo(json.dumps(event_to_dict(result.item), ensure_ascii=False, indent=2))
         return

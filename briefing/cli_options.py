@@ -46,6 +46,17 @@ _BUILD = [
     click.option("--prompts", "prompt_dir", type=_PATH, envvar="BRIEFING_PROMPTS",
                  show_envvar=True,
                  help="A folder whose digest.j2 or headline.j2 overrides the shipped one (hf)."),
+    click.option("--max-article-chars", type=click.IntRange(1000),
+                 envvar="BRIEFING_MAX_ARTICLE_CHARS", show_envvar=True,
+                 help="Cut a longer article's text, noted under limits (default: 200000)."),
+    click.option("--max-corpus-chars", type=click.IntRange(1000),
+                 envvar="BRIEFING_MAX_CORPUS_CHARS", show_envvar=True,
+                 help="Keep only the newest articles within this much text in all; the rest "
+                      "are skipped (default: 5000000)."),
+    click.option("--max-input-tokens", type=click.IntRange(50),
+                 envvar="BRIEFING_MAX_INPUT_TOKENS", show_envvar=True,
+                 help="hf backend: tokens of source excerpts the model reads per event "
+                      "(default: 450)."),
 ]
 
 _FETCH = [
@@ -92,6 +103,9 @@ class BuildFlags:
     db_path: Path | None = None
     template_dirs: tuple[Path, ...] = ()
     prompt_dir: Path | None = None
+    max_article_chars: int | None = None
+    max_corpus_chars: int | None = None
+    max_input_tokens: int | None = None
 
     def apply(self, config: Config) -> Config:
         """Return ``config`` with the given flags laid over it."""
@@ -154,4 +168,6 @@ def to_build_options(config: Config, *, paths: tuple[Path, ...], date: Any) -> B
         paths=corpus, date=date, out_dir=config.out, db_path=config.db, window=config.window,
         formats=config.formats, backend=config.backend, backend_options=tuple(backend_options),
         max_words=config.max_words, template_dirs=config.templates,
+        max_article_chars=config.max_article_chars, max_corpus_chars=config.max_corpus_chars,
+        max_input_tokens=config.max_input_tokens,
     )

@@ -19,6 +19,9 @@ Layout::
     backend = "hf"                 # or "extractive"
     model = "qwen2.5-coder-1.5b-instruct"
     max_words = 90
+    max_article_chars = 200_000    # size limits (see limits.py)
+    max_corpus_chars = 5_000_000
+    max_input_tokens = 450         # hf: source excerpt tokens per event
     formats = ["md", "html", "json"]
     templates = ["my-templates"]   # folders overriding the shipped templates
     prompts = "my-prompts"         # folder overriding the shipped prompts
@@ -45,6 +48,7 @@ from typing import Any
 
 from . import __version__
 from .errors import ConfigError
+from .limits import MAX_ARTICLE_CHARS, MAX_CORPUS_CHARS
 
 FORMATS = ("md", "html", "json")
 DEFAULT_USER_AGENT = f"briefing/{__version__} (local news briefing generator)"
@@ -89,6 +93,9 @@ class Config:
     backend: str = "hf"
     model: str | None = None
     max_words: int = 90
+    max_article_chars: int = MAX_ARTICLE_CHARS
+    max_corpus_chars: int = MAX_CORPUS_CHARS
+    max_input_tokens: int | None = None  # None: the backend's own default (hf: 450)
     formats: tuple[str, ...] = FORMATS
     templates: tuple[Path, ...] = ()
     prompts: Path | None = None
@@ -201,6 +208,9 @@ _TOP: dict[str, Callable[[Path, str, Any], Any]] = {
     "corpus": _folders, "feeds": _feeds, "out": _path, "db": _path,
     "window": _number(0, integer=True), "backend": _backend, "model": _string,
     "max_words": _number(10, integer=True, maximum=1000), "formats": _formats,
+    "max_article_chars": _number(1000, integer=True),
+    "max_corpus_chars": _number(1000, integer=True),
+    "max_input_tokens": _number(50, integer=True),
     "templates": _folders, "prompts": _path,
 }
 _FETCH: dict[str, Callable[[Path, str, Any], Any]] = {

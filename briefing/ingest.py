@@ -9,6 +9,10 @@
 - ``Article.text`` is the body only, paragraphs separated by blank lines; its id is
   ``dedup.content_id(text)``. A metadata date wins over one found in the text's header;
   an unparsable metadata date is ignored, never a reason to skip.
+- Only regular files are read (a FIFO or device is skipped, never opened); a body of
+  fewer than ``MIN_WORDS`` words in a text or Markdown file is skipped as too short; a title over
+  ``MAX_TITLE_CHARS`` is cut at a word, ending in "…"; in a malformed feed, an entry
+  with a title and no text is skipped.
 """
 
 from __future__ import annotations
@@ -17,14 +21,17 @@ import datetime as dt
 import json
 import logging
 import re
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from .decode import decode_text
 from .dedup import content_id
 from .errors import ArticleError, InputError
 from .models import Article, Corpus, Skipped
+from .text import word_count
 from .textmeta import parse_date, read_text
 
 log = logging.getLogger(__name__)
@@ -39,6 +46,8 @@ _KEYS = {
     "author": ("author", "byline"),
     "url": ("url", "link"),
 }
+MIN_WORDS = 2  # a text file with a shorter body is no article (a feed item may be a title)
+MAX_TITLE_CHARS = 300  # a longer title is cut, ending in "…"
 _NO_JSON_TEXT = "JSON has no article text (expected an object with 'text' or a list of them)"
 
 
@@ -91,7 +100,10 @@ def parse_text(raw: str, path: str, *, reference_date: dt.date | None = None) ->
         import markdown
 
         raw = _html_to_text(markdown.markdown(raw))
-    return _article(path, raw, meta, reference_date)
+    article = _article(path, raw, meta, reference_date)
+    if (n := word_count(article.text)) < MIN_WORDS:
+        raise ArticleError(f"{path}: too short to be an article ({n} word{'s' * (n != 1)})")
+    return article
 
 
 def _walk(path: Path, seen: set[Path], *, top: bool = False) -> Iterator[Path | Skipped]:
@@ -121,6 +133,8 @@ def _os_reason(e: OSError) -> str:
 def _read(path: Path, reference_date: dt.date | None) -> _Result:
     """Read one file with the reader for its extension; raise ArticleError on failure."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or device would block or never end
+            raise ArticleError(f"{path}: not a regular file")
         data = path.read_bytes()
     except OSError as e:
         raise ArticleError(f"{path}: {_os_reason(e)}") from None
@@ -130,35 +144,6 @@ def _read(path: Path, reference_date: dt.date | None) -> _Result:
     if not data.strip():
         raise ArticleError(f"{path}: empty file")
     return reader(data, path, reference_date)
-
-
-def _decode(data: bytes, path: Path) -> str:
-    """Decode text: UTF-8 (BOM or not), UTF-16 (BOM or zero-byte pattern), else detect."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    sample = data[:8192]
-    half = max(len(sample) // 2, 1)
-    for offset, codec in ((1, "utf-16-le"), (0, "utf-16-be")):
-        if sample[offset::2].count(0) > 0.4 * half and sample[1 - offset :: 2].count(0) == 0:
-            try:
-                return data.decode(codec)
-            except UnicodeDecodeError:
-                break
-    controls = sum(b < 32 and b not in b"\t\n\r\x0c\x1b" for b in sample)
-    if 0 in sample or controls > 0.1 * len(sample):
-        raise ArticleError(f"{path}: binary file, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    import charset_normalizer
-
-    matches = list(charset_normalizer.from_bytes(data))
-    if not matches:
-        raise ArticleError(f"{path}: cannot decode as UTF-8, UTF-16 or any known encoding")
-    # Short Western text ties between cp1250 and cp1252; prefer the Western one.
-    best = min(matches, key=lambda m: (m.chaos, m.encoding != "cp1252"))
-    return str(best)
 
 
 def _article(path: str, text: str, meta: dict[str, Any], reference_date: dt.date | None) -> Article:
@@ -183,7 +168,7 @@ def _article(path: str, text: str, meta: dict[str, Any], reference_date: dt.date
         raise ArticleError(f"{path}: no article text")
     return Article(
         id=content_id(body),
-        title=found.title,
+        title=_short_title(found.title),
         text=body,
         path=path,
         date=parse_date(date_value, reference_date=reference_date) or found.date,
@@ -193,8 +178,16 @@ def _article(path: str, text: str, meta: dict[str, Any], reference_date: dt.date
     )
 
 
+def _short_title(title: str) -> str:
+    """Cut a title longer than ``MAX_TITLE_CHARS`` at a word boundary, marked with "…"."""
+    if len(title) <= MAX_TITLE_CHARS:
+        return title
+    cut = title.rfind(" ", 0, MAX_TITLE_CHARS)
+    return title[: cut if cut > MAX_TITLE_CHARS // 2 else MAX_TITLE_CHARS].rstrip() + "…"
+
+
 def _read_text(data: bytes, path: Path, reference_date: dt.date | None) -> _Result:
-    return [parse_text(_decode(data, path), str(path), reference_date=reference_date)], []
+    return [parse_text(decode_text(data, path), str(path), reference_date=reference_date)], []
 
 
 def extract_html(html: str, *, url: str | None = None) -> dict[str, str | None] | None:
@@ -214,7 +207,7 @@ def extract_html(html: str, *, url: str | None = None) -> dict[str, str | None] 
 
 
 def _read_html(data: bytes, path: Path, reference_date: dt.date | None) -> _Result:
-    meta = extract_html(_decode(data, path))
+    meta = extract_html(decode_text(data, path))
     if meta is None:
         raise ArticleError(f"{path}: no article text")
     return [_article(str(path), meta["text"] or "", meta, reference_date)], []
@@ -237,7 +230,7 @@ def _entries(items: list[Any], wheres: list[str], ref: dt.date | None) -> _Resul
 
 def _read_json(data: bytes, path: Path, reference_date: dt.date | None) -> _Result:
     try:
-        value = json.loads(_decode(data, path))
+        value = json.loads(decode_text(data, path))
     except json.JSONDecodeError as e:
         raise ArticleError(f"{path}: malformed JSON: {e.msg} at line {e.lineno}") from None
     items = value if isinstance(value, list) else [value]
@@ -256,7 +249,7 @@ def _read_json(data: bytes, path: Path, reference_date: dt.date | None) -> _Resu
 def _read_jsonl(data: bytes, path: Path, reference_date: dt.date | None) -> _Result:
     articles: list[Article] = []
     skipped: list[Skipped] = []
-    for n, line in enumerate(_decode(data, path).splitlines(), 1):
+    for n, line in enumerate(decode_text(data, path).splitlines(), 1):
         if not line.strip():
             continue
         try:
@@ -271,7 +264,7 @@ def _read_jsonl(data: bytes, path: Path, reference_date: dt.date | None) -> _Res
 
 
 def _read_feed(data: bytes, path: Path, reference_date: dt.date | None) -> _Result:
-    _decode(data, path)  # rejects binary files; feedparser decodes by the XML declaration
+    decode_text(data, path)  # rejects binary files; feedparser decodes by the XML declaration
     import feedparser
 
     feed = feedparser.parse(data)
@@ -295,6 +288,8 @@ def _read_feed(data: bytes, path: Path, reference_date: dt.date | None) -> _Resu
         author = (entry.get("author_detail") or {}).get("name") or entry.get("author")
         meta |= {"author": author, "url": entry.get("link")}
         try:
+            if feed.bozo and not text.strip():
+                raise ArticleError(f"{where}: a title without text")
             articles.append(_article(where, text, meta, reference_date))
         except ArticleError as e:
             reason = str(e).removeprefix(f"{where}: ")

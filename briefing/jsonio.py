@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .limits import limit_from_dict
 from .models import (
     Article,
     Briefing,
@@ -54,6 +55,7 @@ def _article(doc: dict[str, Any]) -> Article:
             Source(path=d["path"], source=d.get("source"), url=d.get("url"))
             for d in doc.get("duplicates", ())
         ),
+        truncated=limit_from_dict(doc.get("truncated")),
     )
 
 
@@ -132,6 +134,7 @@ def _event(doc: dict[str, Any]) -> BriefingEvent:
         backend=doc["backend"],
         dropped=tuple(Dropped(text=d["text"], reason=d["reason"])
                       for d in doc.get("dropped", ())),
+        input_cut=limit_from_dict(doc.get("input_cut")),
     )
     event = Event(id=doc["id"], articles=tuple(_article(a) for a in doc["articles"]))
     return BriefingEvent(
@@ -155,6 +158,7 @@ def briefing_from_dict(doc: dict[str, Any]) -> Briefing:
                      briefing=g.get("briefing"))
                 for g in doc.get("gone", ())
             ),
+            limits=tuple(filter(None, map(limit_from_dict, doc.get("limits", ())))),
         )
     except KeyError as exc:
         raise InputError(f"not a briefing document: the key {exc.args[0]!r} is missing") from exc

@@ -12,6 +12,31 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
+class Limit:
+    """A size limit that cut an input short or left part of it out; never applied silently.
+
+    ``name`` is the limit (``max_article_chars``, ``max_corpus_chars``,
+    ``max_input_tokens``), ``cap`` its value, ``where`` the file, event id or
+    ``corpus`` it applied to, and ``kept`` of ``total`` how much was kept, in ``unit``.
+    """
+
+    name: str
+    where: str
+    cap: int
+    kept: int
+    total: int
+    unit: str
+
+    @property
+    def message(self) -> str:
+        """Return the one-line note printed by the CLI and written to the JSON."""
+        return (
+            f"{self.where}: {self.name} {self.cap:,} reached: kept {self.kept:,} of "
+            f"{self.total:,} {self.unit}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
     """One copy of an article: where it was found and who published it."""
 
@@ -26,6 +51,7 @@ class Article:
 
     ``id`` is a tagged content hash of the normalised text (see ``dedup.content_id``).
     ``duplicates`` holds the other copies that deduplication folded into this one.
+    ``truncated`` is set when the text was cut to the per-article limit.
     """
 
     id: str
@@ -37,6 +63,7 @@ class Article:
     author: str | None = None
     url: str | None = None
     duplicates: tuple[Source, ...] = ()
+    truncated: Limit | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +92,14 @@ class Event:
 
 @dataclass(frozen=True, slots=True)
 class Draft:
-    """What a summarizer backend returns: a headline and digest sentences."""
+    """What a summarizer backend returns: a headline and digest sentences.
+
+    ``input_cut`` is set when the backend's input limit left source text out.
+    """
 
     headline: str
     sentences: tuple[str, ...]
+    input_cut: Limit | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +136,7 @@ class Summary:
     sentences: tuple[Sentence, ...]
     backend: str
     dropped: tuple[Dropped, ...] = ()
+    input_cut: Limit | None = None
 
     @property
     def digest(self) -> str:
@@ -186,7 +218,7 @@ class Stats:
 
 @dataclass(frozen=True, slots=True)
 class Briefing:
-    """A dated briefing: ranked events and the inputs that were skipped."""
+    """A dated briefing: ranked events, the inputs that were skipped, the limits hit."""
 
     date: dt.date
     generated_at: dt.datetime
@@ -195,6 +227,7 @@ class Briefing:
     skipped: tuple[Skipped, ...] = ()
     stats: Stats = field(default_factory=Stats)
     gone: tuple[Gone, ...] = ()
+    limits: tuple[Limit, ...] = ()
 
     @property
     def title(self) -> str:

@@ -13,6 +13,7 @@ every one of them has been written in full (``write_outputs``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -29,7 +30,8 @@ from .embed import Embedder, embed_articles, get_embedder
 from .errors import BriefingError, InputError, StoreError
 from .history import find_matches, gone_events, history_for
 from .ingest import ingest
-from .models import Article, Briefing, BriefingEvent, Event, History, Stats, Summary
+from .limits import MAX_ARTICLE_CHARS, MAX_CORPUS_CHARS, cap_article, cap_corpus
+from .models import Article, Briefing, BriefingEvent, Event, History, Limit, Stats, Summary
 from .render import make_environment, write_outputs
 from .resources import data_dir
 from .store import Store, lock_database, open_database
@@ -66,7 +68,13 @@ class _Silent:
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
-    """Everything a build needs; the CLI fills it from flags, environment and config."""
+    """Everything a build needs; the CLI fills it from flags, environment and config.
+
+    The size limits (see ``limits.py``): ``max_article_chars`` per article text,
+    ``max_corpus_chars`` for the articles of the window together, and
+    ``max_input_tokens`` for the source excerpts a model backend reads per event
+    (None: the backend's own default, 450 for hf; the extractive backend has none).
+    """
 
     paths: tuple[Path, ...]
     date: dt.date
@@ -78,6 +86,9 @@ class BuildOptions:
     backend_options: tuple[tuple[str, object], ...] = ()
     max_words: int = 90
     template_dirs: tuple[Path, ...] = ()
+    max_article_chars: int = MAX_ARTICLE_CHARS
+    max_corpus_chars: int = MAX_CORPUS_CHARS
+    max_input_tokens: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,23 +212,29 @@ def _build(
 ) -> BuildResult:
     """Run the stages of one build under the database lock."""
     corpus = ingest(list(options.paths), reference_date=options.date)
-    store.save_articles(corpus.articles)
-    current = [a for a in corpus.articles if in_window(a, options.date, options.window)]
+    read = [cap_article(a, options.max_article_chars) for a in corpus.articles]
+    store.save_articles(read)
+    current = [a for a in read if in_window(a, options.date, options.window)]
     deduped = deduplicate(current)
     store.save_articles(deduped.articles)
     store.save_duplicates(deduped.near_pairs)
+    articles, left_out, corpus_limit = cap_corpus(deduped.articles, options.max_corpus_chars)
+    skipped = (*corpus.skipped, *left_out)
 
-    embedder = get_embedder() if deduped.articles else None
-    vectors = embed_articles(deduped.articles, embedder=embedder, store=store)
-    events = sorted(group_events(deduped.articles, vectors), key=rank_key)
+    embedder = get_embedder() if articles else None
+    vectors = embed_articles(articles, embedder=embedder, store=store)
+    events = sorted(group_events(articles, vectors), key=rank_key)
 
     def load() -> Summarizer:
-        return get_summarizer(options.backend, **dict(options.backend_options))
+        return get_summarizer(options.backend, **dict(backend_options))
 
     summarizer = None  # loaded on the first event whose digest is not cached
-    prompt_dir = dict(options.backend_options).get("prompt_dir")
+    backend_options = options.backend_options
+    if options.max_input_tokens is not None and options.backend != "extractive":
+        backend_options = (*backend_options, ("source_tokens", options.max_input_tokens))
+    prompt_dir = dict(backend_options).get("prompt_dir")
     fingerprint = _prompt_fingerprint(options.backend, prompt_dir)
-    key_options = (*options.backend_options, ("prompt", fingerprint))
+    key_options = (*backend_options, ("prompt", fingerprint))
     summaries: list[tuple[Event, Summary, str]] = []
     progress.start("Summarizing", len(events))
     for event in events:
@@ -231,6 +248,9 @@ def _build(
             )
             store.save_digest(key, event.id, summary)
             info = _speed(summarizer)
+        if summary.input_cut is not None:
+            cut = dataclasses.replace(summary.input_cut, where=event.id)
+            summary = dataclasses.replace(summary, input_cut=cut)
         summaries.append((event, summary, key))
         progress.advance(f"{summary.headline[:48]} · {info}")
     progress.finish()
@@ -251,20 +271,24 @@ def _build(
         items.append(BriefingEvent(event=event, summary=summary, rank=rank, history=history))
 
     stats = Stats(
-        read=len(corpus.articles),
+        read=len(read),
         duplicates=deduped.duplicates,
         events=len(events),
-        skipped=len(corpus.skipped),
-        out_of_window=len(corpus.articles) - len(current),
+        skipped=len(skipped),
+        out_of_window=len(read) - len(current),
     )
+    limits: list[Limit] = [a.truncated for a in articles if a.truncated is not None]
+    limits += [corpus_limit] if corpus_limit is not None else []
+    limits += [s.input_cut for _, s, _ in summaries if s.input_cut is not None]
     briefing = Briefing(
         date=options.date,
         generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
         backend=options.backend,
         events=tuple(items),
-        skipped=corpus.skipped,
+        skipped=skipped,
         stats=stats,
         gone=gone_events(matches, earlier, out_dir=options.out_dir),
+        limits=tuple(limits),
     )
     html = "html" in options.formats
     nav = nav_for(options.date, [e for e, _ in scan(options.out_dir)[0]]) if html else None
@@ -277,7 +301,7 @@ def _build(
             (e.id, [a.id for a in e.articles], r, k)
             for r, (e, _, k) in enumerate(summaries, start=1)
         ],
-        skipped=corpus.skipped,
+        skipped=skipped,
         outputs=outputs,
         history={
             i.event.id: {
@@ -319,7 +343,7 @@ def summarize_files(
     """Read the files as the articles of one event and summarize it with citations."""
     check_backend(backend)
     corpus = ingest(list(paths))
-    articles = deduplicate(corpus.articles).articles
+    articles = deduplicate([cap_article(a, MAX_ARTICLE_CHARS) for a in corpus.articles]).articles
     if not articles:
         raise InputError("no readable article in " + ", ".join(str(p) for p in paths))
     embedder = get_embedder()

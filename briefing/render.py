@@ -34,6 +34,7 @@ from markupsafe import Markup
 from .errors import BriefingError, ConfigError, OutputError, TemplateNotFoundError
 from .files import write_files
 from .jsonio import gone_to_dict, history_to_dict
+from .limits import limit_to_dict
 from .models import Article, Briefing, BriefingEvent, Sentence
 from .resources import data_dir
 from .timeline import timeline
@@ -253,6 +254,7 @@ def _article_dict(article: Article) -> dict[str, Any]:
         "duplicates": [
             {"path": d.path, "source": d.source, "url": d.url} for d in article.duplicates
         ],
+        "truncated": limit_to_dict(article.truncated),
     }
 
 
@@ -276,6 +278,7 @@ def event_to_dict(item: BriefingEvent) -> dict[str, Any]:
             for s in summary.sentences
         ],
         "dropped": [{"text": d.text, "reason": d.reason} for d in summary.dropped],
+        "input_cut": limit_to_dict(summary.input_cut),
         "articles": [_article_dict(a) for a in item.event.articles],
         **history_to_dict(item.history),
     }
@@ -296,18 +299,23 @@ def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
                                     "evidence": [{"article_id": str,
                                                   "sentence": str, "score": float}]}],
                      "dropped": [{"text": str, "reason": str}],
+                     "input_cut": limit|null,
                      "articles": [{"id": str, "title": str, "source": str|null,
                                    "author": str|null, "date": "YYYY-MM-DD"|null,
                                    "url": str|null, "path": str,
                                    "duplicates": [{"path": str, "source": str|null,
-                                                   "url": str|null}]}]}],
+                                                   "url": str|null}],
+                                   "truncated": limit|null}]}],
          "skipped": [{"path": str, "reason": str}],
-         "gone": [{"headline": str, "date": "YYYY-MM-DD", "briefing": str|null}]}
+         "gone": [{"headline": str, "date": "YYYY-MM-DD", "briefing": str|null}],
+         "limits": [limit]}
 
     An event placed in history (every event of a build) also has ``status``
     ("new", "developing" or "unchanged"), ``previous`` ({"date", "briefing",
     "headline"} or null), ``new_articles`` (ids) and ``whats_new`` (a sentence
-    object like those of ``sentences``, or null).
+    object like those of ``sentences``, or null). A limit (``limits.py``) is
+    {"name": str, "where": str, "cap": int, "kept": int, "total": int, "unit": str,
+    "message": str}.
     """
     stats = briefing.stats
     return {
@@ -325,6 +333,7 @@ def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
         "events": [event_to_dict(i) for i in sorted(briefing.events, key=lambda i: i.rank)],
         "skipped": [{"path": s.path, "reason": s.reason} for s in briefing.skipped],
         "gone": gone_to_dict(briefing.gone),
+        "limits": [limit_to_dict(limit) for limit in briefing.limits],
     }
 
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .injection import is_instruction
-from .models import Article
+from .models import Article, Limit
 from .text import split_sentences, word_count, words
 
 MIN_WORDS = 5
@@ -123,13 +123,43 @@ def _salience(candidates: Sequence[_Candidate]) -> list[float]:
     return [_cosine(c.vector, unit) + LEAD_BONUS / (1 + c.position) for c in candidates]
 
 
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The sentences picked for a prompt, and how many candidates (and tokens) there were."""
+
+    picked: tuple[tuple[int, str], ...]
+    candidates: int
+    candidate_tokens: int
+    budget_tokens: int
+
+    @property
+    def input_cut(self) -> Limit | None:
+        """Return the ``max_input_tokens`` limit when the candidates did not all fit."""
+        if self.candidate_tokens <= self.budget_tokens:
+            return None
+        return Limit("max_input_tokens", "", self.budget_tokens, len(self.picked),
+                     self.candidates, "source sentences")
+
+
 def select_sentences(
     articles: Sequence[Article],
     *,
     budget_tokens: int,
     count_tokens: Callable[[str], int] = estimate_tokens,
 ) -> list[tuple[int, str]]:
-    """Return (1-based source number, sentence) pairs that fit ``budget_tokens``, in order.
+    """Return (1-based source number, sentence) pairs that fit ``budget_tokens``, in order."""
+    return list(
+        select_excerpts(articles, budget_tokens=budget_tokens, count_tokens=count_tokens).picked
+    )
+
+
+def select_excerpts(
+    articles: Sequence[Article],
+    *,
+    budget_tokens: int,
+    count_tokens: Callable[[str], int] = estimate_tokens,
+) -> Selection:
+    """Pick (1-based source number, sentence) pairs that fit ``budget_tokens``, in order.
 
     Score = cosine(sentence, centroid) + LEAD_BONUS / (1 + position); each pick
     maximises MMR_LAMBDA * score - (1 - MMR_LAMBDA) * max cosine to the picks,
@@ -154,4 +184,9 @@ def select_sentences(
         for i in pool:
             overlap[i] = max(overlap[i], _cosine(candidates[i].vector, candidates[best].vector))
     picks = sorted(chosen, key=lambda i: (candidates[i].source, candidates[i].position))
-    return [(candidates[i].source, candidates[i].text) for i in picks]
+    return Selection(
+        picked=tuple((candidates[i].source, candidates[i].text) for i in picks),
+        candidates=len(candidates),
+        candidate_tokens=sum(c.tokens for c in candidates),
+        budget_tokens=budget_tokens,
+    )

@@ -20,6 +20,7 @@ from filelock import FileLock, Timeout
 from sqlite_utils import Database
 
 from .errors import DatabaseLockedError, StoreError
+from .limits import limit_from_dict, limit_to_dict
 from .migrations import migrations
 from .models import (
     Article,
@@ -339,6 +340,7 @@ def summary_to_dict(summary: Summary) -> dict:
             for s in summary.sentences
         ],
         "dropped": [{"text": d.text, "reason": d.reason} for d in summary.dropped],
+        "input_cut": limit_to_dict(summary.input_cut),
     }
 
 
@@ -356,4 +358,5 @@ def summary_from_dict(data: dict) -> Summary:
             for s in data["sentences"]
         ),
         dropped=tuple(Dropped(**d) for d in data.get("dropped", [])),
+        input_cut=limit_from_dict(data.get("input_cut")),
     )

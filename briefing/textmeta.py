@@ -30,6 +30,8 @@ HEADER_LINES = 4
 TITLE_WORDS = 20
 DERIVED_MAX = 15
 DERIVED_WORDS = 12
+SCAN_CHARS = 1_000  # a title or credit line longer than this is none; titles come from the start
+TITLE_PARAGRAPHS = 20  # a derived title comes from the first sentence in these paragraphs
 
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 _MONTH = (
@@ -63,6 +65,7 @@ _CAPTION = re.compile(
 )
 _RELATED = re.compile(r"^\s*(?:also read|read more|read also|see also|related)\s*:", re.I)
 _CREDIT = re.compile(r"^\s*\((?P<body>[^()]*/[^()]*)\)\.?\s*$")
+_WS = re.compile(r"\s+")
 _STOP = set("a an the of to in on at for and or but with by from that as is was its".split())
 
 
@@ -144,14 +147,18 @@ def _only_filler(text: str) -> bool:
 
 
 def _dateline(line: str, reference_date: dt.date | None) -> tuple[dt.date | None, str] | None:
-    """Return (date, rest of line) when a header line carries a date, else None."""
-    found = _found_dates(line)
+    """Return (date, rest of line) when a header line carries a date, else None.
+
+    Only the first ``SCAN_CHARS`` characters are searched: a dateline is short, and a
+    date that starts a line of text comes first.
+    """
+    found = _found_dates(line[:SCAN_CHARS])
     if not found:
         return None
-    rest = line
+    rest = line[:SCAN_CHARS]
     for f in reversed(found):
         rest = rest[: f.start] + " " + rest[f.end :]
-    if _only_filler(rest):
+    if len(line) <= SCAN_CHARS and _only_filler(rest):
         return _resolve(found[0], reference_date), ""
     first = found[0]
     prefix, after = line[: first.start], line[first.end :]
@@ -162,7 +169,7 @@ def _dateline(line: str, reference_date: dt.date | None) -> tuple[dt.date | None
     if not (dash or has_marker):
         return None
     after = after[dash.end() :] if dash else after
-    after = re.sub(rf"^\s*(?:{_TIME.pattern})?[\s,.;:|–—-]*", "", after, flags=re.I)
+    after = re.sub(rf"^\s*(?:{_TIME.pattern})?[\s,.;:|–—-]*", "", after, count=1, flags=re.I)
     return _resolve(first, reference_date), after.strip()
 
 
@@ -180,7 +187,7 @@ def _byline(line: str) -> str | None:
 
 def _credit(line: str, reference_date: dt.date | None) -> tuple[str | None, dt.date | None] | None:
     """Return (outlet, date) from a trailing credit line like ``(Outlet / 19 December / X)``."""
-    m = _CREDIT.match(line)
+    m = _CREDIT.match(line) if len(line) <= SCAN_CHARS else None
     if not m:
         return None
     parts = [p.strip() for p in m["body"].split("/")]
@@ -246,6 +253,8 @@ def parse_date(value: object, *, reference_date: dt.date | None = None) -> dt.da
 
 
 def _is_title(line: str) -> bool:
+    if len(line) > SCAN_CHARS:
+        return False
     words = line.split()
     core = line.strip().rstrip("\"'”’)]»")
     return 0 < len(words) <= TITLE_WORDS and core[-1:] not in ".,;:" and bool(_WORDS.search(line))
@@ -254,8 +263,13 @@ def _is_title(line: str) -> bool:
 def _derive_title(paragraphs: list[str]) -> str:
     """Return the first sentence of at least three words, cut at a word boundary."""
     sentence = next(
-        (s for p in paragraphs for s in split_sentences(p)[:1] if len(s.split()) >= 3),
-        paragraphs[0] if paragraphs else "",
+        (
+            s
+            for p in paragraphs[:TITLE_PARAGRAPHS]
+            for s in split_sentences(p[:SCAN_CHARS])[:1]
+            if len(s.split()) >= 3
+        ),
+        paragraphs[0][:SCAN_CHARS] if paragraphs else "",
     )
     words = sentence.rstrip(" .;:,").split()
     if len(words) <= DERIVED_MAX:
@@ -298,13 +312,13 @@ def read_text(
 def _paragraphs(lines: list[str], blank_mode: bool) -> list[str]:
     """Join lines into paragraphs: blocks between blank lines, or one paragraph per line."""
     if not blank_mode:
-        return [" ".join(line.split()) for line in lines if line.strip()]
+        return [_WS.sub(" ", line).strip() for line in lines if line.strip()]
     paragraphs: list[str] = []
     block: list[str] = []
     for line in [*lines, ""]:
         if line.strip():
             block.append(line)
         elif block:
-            paragraphs.append(" ".join(" ".join(block).split()))
+            paragraphs.append(_WS.sub(" ", " ".join(block)).strip())
             block = []
     return paragraphs

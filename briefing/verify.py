@@ -5,7 +5,10 @@ of two signals, each in [0, 1]: the cosine of their sentence embeddings, and
 the share of the summary sentence's content words (stop words removed,
 lower-cased) that the source sentence contains. A sentence copied verbatim
 scores 1. Citations are the articles of the evidence that reaches
-``CITE_MIN``; nothing is cited on a backend's word.
+``CITE_MIN``; nothing is cited on a backend's word. An event with more than
+``ALIGN_SOURCES`` source sentences (a very long article) is searched among those
+that share the most content words with each summary sentence (``preselect``; a
+source sentence sharing none scores at most 0.5, below ``CITE_MIN``).
 
 Facts: ``unsupported_facts`` lists a sentence's numbers and capitalised names
 that no source contains; ``novel_words`` its other content words that no source
@@ -31,6 +34,7 @@ from .text import split_sentences, words
 
 CITE_MIN = 0.55  # evidence at or above this score is cited
 MAX_EVIDENCE = 3
+ALIGN_SOURCES = 400  # embed at most about this many source sentences per event
 NEAR_RATIO = 0.85  # spelling variants: Indel similarity at least this ...
 NEAR_MIN_LETTERS = 5  # ... between words this long or longer
 _NUMBER = re.compile(r"\d")
@@ -151,9 +155,9 @@ def align(
     embedder: Embedder | None = None,
 ) -> list[Alignment]:
     """Find the supporting source sentences of each summary sentence."""
-    sources = source_sentences(articles)
     if not sentences:
         return []
+    sources = preselect(sentences, source_sentences(articles), ALIGN_SOURCES)
     if not sources:
         return [Alignment(s, 0.0, ()) for s in sentences]
     matrix = support_matrix(sentences, sources, embedder=embedder)

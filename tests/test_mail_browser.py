@@ -70,6 +70,7 @@ def chromium(page: Path, width: int, profile: Path, *extra: str) -> str:
 
 def probe(html: str, width: int, folder: Path) -> dict:
     """Load the e-mail in a ``width`` px frame (headless windows are at least 500 px wide)."""
+    html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)  # lets PROBE run
     framed = html_lib.escape(html.replace("</body>", PROBE + "</body>"), quote=True)
     page = folder / f"probe-{width}.html"
     page.write_text(

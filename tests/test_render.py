@@ -135,7 +135,8 @@ def parse(html: str) -> _Page:
 def test_json_document_shape():
     doc = json.loads(render_json(make_briefing()))
     assert list(doc) == [
-        "date", "generated_at", "backend", "title", "stats", "events", "skipped", "gone"
+        "date", "generated_at", "backend", "title", "stats", "events", "skipped", "gone",
+        "limits",
     ]
     assert doc["date"] == "2022-12-21"
     assert doc["generated_at"] == "2022-12-21T07:30:00Z"
@@ -144,7 +145,9 @@ def test_json_document_shape():
     assert doc["stats"] == stats
     assert [e["rank"] for e in doc["events"]] == [1, 2]
     event = doc["events"][0]
-    assert list(event) == "id headline rank backend digest sentences dropped articles".split()
+    assert list(event) == (
+        "id headline rank backend digest sentences dropped input_cut articles".split()
+    )
     assert event["digest"] == "The bank raised rates. Markets barely moved. Zürich banks followed."
     assert event["sentences"][0] == {
         "text": "The bank raised rates.",
@@ -155,12 +158,13 @@ def test_json_document_shape():
     }
     assert event["dropped"] == [{"text": "The governor resigned.", "reason": "unsupported"}]
     article = event["articles"][0]
-    assert list(article) == "id title source author date url path duplicates".split()
+    assert list(article) == "id title source author date url path duplicates truncated".split()
     assert article["duplicates"] == [
         {"path": "corpus/a1-copy.txt", "source": "Yahoo News", "url": "https://news.yahoo.com/x"}
     ]
     assert event["articles"][1]["date"] is None and event["articles"][1]["url"] is None
     assert doc["skipped"] == [{"path": "corpus/broken.pdf", "reason": "unsupported file type .pdf"}]
+    assert doc["limits"] == [] and event["input_cut"] is None and article["truncated"] is None
 
 
 def test_json_is_unicode_indented_and_deterministic():

@@ -127,6 +127,7 @@ def summarize_event(
         sentences=tuple(kept),
         backend=backend,
         dropped=tuple(rejected + dropped),
+        input_cut=draft.input_cut,
     )
 
 

@@ -20,14 +20,15 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import BriefingError, ModelError
-from ..models import Article, Draft
+from ..models import Article, Draft, Limit
 from ..modelstore import DEFAULT_MODEL, Progress, default_cache_dir, resolve_model
+from ..select import select_excerpts
 from ..text import word_count
 from .headline import HEADLINE_WORDS
 from .prompting import (
@@ -126,8 +127,9 @@ class HFSummarizer:
 
     def summarize(self, articles: Sequence[Article], *, max_words: int) -> Draft:
         """Write a headline and digest sentences (at most ``max_words`` words) for one event."""
-        prompt = self._prepare(articles, max_words=max_words)
-        return self._clean(self._generate(prompt, max_words=max_words), max_words=max_words)
+        prompt, cut = self._prepare(articles, max_words=max_words)
+        draft = self._clean(self._generate(prompt, max_words=max_words), max_words=max_words)
+        return replace(draft, input_cut=cut)
 
     def summarize_many(
         self,
@@ -157,14 +159,26 @@ class HFSummarizer:
         """Count the model's tokens in a text."""
         return len(self._tokenizer(text, add_special_tokens=False)["input_ids"])
 
-    def _prepare(self, articles: Sequence[Article], *, max_words: int) -> str:
-        return build_prompt(
+    def _prepare(self, articles: Sequence[Article], *, max_words: int) -> tuple[str, Limit | None]:
+        """Render the prompt; return it and the input limit when source text was left out."""
+        selection = select_excerpts(
+            articles, budget_tokens=self.source_tokens, count_tokens=self.count_tokens
+        )
+        prompt = build_prompt(
             articles,
             template=self._template,
             max_words=max_words,
             budget_tokens=self.source_tokens,
             count_tokens=self.count_tokens,
+            picked=selection.picked,
         )
+        cut = selection.input_cut
+        if not selection.picked:  # build_prompt gave the start of each article instead
+            total = sum(len(a.text.strip()) for a in articles)
+            kept = sum(min(len(a.text.strip()), 4 * self.source_tokens) for a in articles)
+            cut = Limit("max_input_tokens", "", self.source_tokens, kept, total, "characters")
+            cut = cut if kept < total else None
+        return prompt, cut
 
     def _generate(self, prompt: str, *, max_words: int, budget: int | None = None) -> str:
         torch = self._torch

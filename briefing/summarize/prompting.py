@@ -19,7 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from ..errors import TemplateNotFoundError
 from ..models import Article, Draft
 from ..resources import data_dir
-from ..select import select_sentences
+from ..select import select_excerpts
 from ..text import split_sentences, word_count, words
 from .headline import HEADLINE_WORDS
 
@@ -40,9 +40,18 @@ def build_prompt(
     max_words: int,
     budget_tokens: int,
     count_tokens: Callable[[str], int],
+    picked: Sequence[tuple[int, str]] | None = None,
 ) -> str:
-    """Render the prompt with numbered excerpts: the event's salient sentences, as data."""
-    picked = select_sentences(articles, budget_tokens=budget_tokens, count_tokens=count_tokens)
+    """Render the prompt with numbered excerpts: the event's salient sentences, as data.
+
+    :param picked: the excerpts, when already selected (``select.select_excerpts``).
+    """
+    if picked is None:
+        selection = select_excerpts(
+            articles, budget_tokens=budget_tokens, count_tokens=count_tokens
+        )
+        picked = selection.picked
+    picked = list(picked)
     if not picked:  # no article has one full sentence: give the model the start of each
         picked = [(i, a.text.strip()[: 4 * budget_tokens]) for i, a in enumerate(articles, 1)]
     sources = [
