@@ -213,12 +213,24 @@ def page_article(response: Response, feed: Feed, entry: dict[str, Any]) -> dict[
         "title": title,
         "text": _drop_title(found["text"] or "", (title, found["title"])),
         "date": entry.get("date") or found["date"],
-        "source": feed.name or found["source"] or entry.get("feed_title")
+        "source": feed.name or _site_name(found, response.url) or entry.get("feed_title")
         or urlsplit(response.url).hostname,
         "author": entry.get("author") or found["author"],
         "url": response.url,
         "feed": feed.url,
     }
+
+
+# trafilatura's last resort for a page that names no site: its URL's host (with the port)
+_URL_SITE = re.compile(r"https?://(?:www\.|w[0-9]+\.)?([^/]+)")
+
+
+def _site_name(found: dict[str, Any], url: str) -> str | None:
+    """Return the site name the page declares; None when trafilatura made it up from the URL
+    (so that the feed's title comes before a bare host name, as documented)."""
+    made_up = {m[1] for u in (found.get("url"), url) if u and (m := _URL_SITE.match(u))}
+    name = found.get("source")
+    return None if name in made_up else name
 
 
 def _drop_title(text: str, titles: tuple[str | None, ...]) -> str:

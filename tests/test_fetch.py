@@ -99,6 +99,20 @@ def test_fetch_writes_one_json_article_per_page(tmp_path: Path, site: Site, stor
     assert agents == {f"briefing/{__version__} (local news briefing generator)"}
 
 
+def test_outlet_of_a_page_without_site_name_is_the_feed_title(tmp_path: Path, site: Site,
+                                                              store: Store) -> None:
+    """trafilatura names a page without a site name after its host: the feed title wins."""
+    site.routes["/a.html"] = Route(page("Story A", TEXTS["000"]))
+    site.routes["/b.html"] = Route(page("Story B", TEXTS["001"], site_name="127.0.0.1 Times"))
+    site.routes["/feed.xml"] = Route(rss("Local Feed", [
+        {"title": "Story A", "link": site.url("/a.html")},
+        {"title": "Story B", "link": site.url("/b.html")}]))
+    report = fetch(tmp_path, store, [site.url("/feed.xml")])
+    docs = [json.loads(p.read_text(encoding="utf-8")) for p in report.written]
+    assert {d["title"]: d["source"] for d in docs} == {
+        "Story A": "Local Feed", "Story B": "127.0.0.1 Times"}
+
+
 def test_nothing_is_fetched_twice_and_feeds_are_conditional(tmp_path: Path, site: Site,
                                                             store: Store) -> None:
     items = add_pages(site, "000", "001")
