@@ -38,7 +38,14 @@ class CountingSummarizer(ExtractiveSummarizer):
         return super().summarize_update(articles, max_words=max_words)
 
 
-register("counting", CountingSummarizer)
+@pytest.fixture(autouse=True, scope="module")
+def counting_backend():
+    """Register the counting backend for this module only (other tests list the backends)."""
+    from briefing.summarize import _REGISTRY
+
+    register("counting", CountingSummarizer)
+    yield
+    _REGISTRY.pop("counting", None)
 
 
 def _doc(root: Path, day: int) -> dict:

@@ -145,6 +145,9 @@ def test_the_folder_loop_is_walked_once(runs: dict[str, dict], corpus: Path) -> 
 # -- no live content ---------------------------------------------------------
 
 
+OWN_PAGE = re.compile(r"index\.html|\d{4}-\d{2}-\d{2}\.html")
+
+
 class _Live(HTMLParser):
     """Collect what could run or load in an HTML page: elements, handlers, URLs."""
 
@@ -169,7 +172,8 @@ class _Live(HTMLParser):
                 self.found.append(f"{tag} {name}=")
             if name in ("href", "src", "action", "formaction", "xlink:href", "background"):
                 url = (value or "").strip().lower()
-                if not url.startswith(("#", "http://", "https://", "mailto:")):
+                ours = name == "href" and OWN_PAGE.fullmatch(url)  # archive and prev/next
+                if not ours and not url.startswith(("#", "http://", "https://", "mailto:")):
                     self.found.append(f"{tag} {name}={value!r}")
             if name == "style" and re.search(r"expression|url\(|javascript", value or "", re.I):
                 self.found.append(f"{tag} style={value!r}")
