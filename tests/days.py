@@ -116,6 +116,33 @@ def story_titles(story: str, *, upto: int = 3) -> set[str]:
     return {a["title"] for d in range(1, upto + 1) for a in articles(d) if a["story"] == story}
 
 
+def by_story(doc: dict) -> dict[str, dict]:
+    """Return a briefing JSON's events by story label (fails on a mixed or split story)."""
+    found = {_story(e): e for e in doc["events"]}
+    assert len(found) == len(doc["events"]), "a story was split into several events"
+    return found
+
+
+def _story(event: dict) -> str:
+    """Return the one story label of an event's articles (fails on a mixed event)."""
+    titles = {x["title"] for x in event["articles"]}
+    labels = {a["story"] for d in (1, 2, 3) for a in articles(d) if a["title"] in titles}
+    assert len(labels) == 1, f"event mixes stories {labels}: {event['headline']}"
+    return labels.pop()
+
+
+def assert_develops(event: dict, earlier: dict, story: str, day: int) -> None:
+    """Assert that ``event`` (story ``story`` on day ``day``) develops ``earlier`` of the day
+    before: status, the link to that briefing, and exactly that day's articles as new."""
+    assert event["status"] == "developing"
+    before = str(DAYS[day - 2])
+    assert event["previous"] == {
+        "date": before, "briefing": f"{before}.html", "headline": earlier["headline"]
+    }
+    new_titles = {x["title"] for x in event["articles"] if x["id"] in event["new_articles"]}
+    assert new_titles == story_titles(story) - story_titles(story, upto=day - 1)
+
+
 def write_day(root: Path, day: int) -> Path:
     """Write day ``day``'s articles (without the story label) under ``root/dayN``."""
     folder = Path(root) / f"day{day}"

@@ -111,20 +111,6 @@ def mornings(tmp_path_factory) -> list[Morning]:
     return result
 
 
-def _story(event: dict) -> str:
-    """Return the one story label of an event's articles (fails on a mixed event)."""
-    titles = {x["title"] for x in event["articles"]}
-    labels = {a["story"] for d in (1, 2, 3) for a in days.articles(d) if a["title"] in titles}
-    assert len(labels) == 1, f"event mixes stories {labels}: {event['headline']}"
-    return labels.pop()
-
-
-def _by_story(doc: dict) -> dict[str, dict]:
-    found = {_story(e): e for e in doc["events"]}
-    assert len(found) == len(doc["events"]), "a story was split into several events"
-    return found
-
-
 def _page_paths(day: int) -> set[str]:
     return {"/news/" + days.slug(a) for a in days.articles(day)}
 
@@ -172,7 +158,7 @@ def test_feed_is_fetched_with_conditional_get_after_the_first_day(mornings):
 
 def test_day1_stories_are_new(mornings):
     doc = mornings[0].doc
-    stories = _by_story(doc)
+    stories = days.by_story(doc)
     assert sorted(stories) == ["A", "B"]
     for event in doc["events"]:
         assert event["status"] == "new"
@@ -181,15 +167,10 @@ def test_day1_stories_are_new(mornings):
 
 
 def test_day2_fire_is_developing_screensaver_new_election_unchanged(mornings):
-    day1, day2 = _by_story(mornings[0].doc), _by_story(mornings[1].doc)
+    day1, day2 = days.by_story(mornings[0].doc), days.by_story(mornings[1].doc)
     assert sorted(day2) == ["A", "B", "C"]
     a = day2["A"]
-    assert a["status"] == "developing"
-    assert a["previous"] == {
-        "date": "2024-03-04", "briefing": "2024-03-04.html", "headline": day1["A"]["headline"]
-    }
-    new_titles = {x["title"] for x in a["articles"] if x["id"] in a["new_articles"]}
-    assert new_titles == days.story_titles("A") - days.story_titles("A", upto=1)
+    days.assert_develops(a, day1["A"], "A", day=2)
     assert len(a["articles"]) == 5
     assert a["whats_new"] is not None
     assert set(a["whats_new"]["citations"]) <= set(a["new_articles"])
@@ -200,15 +181,10 @@ def test_day2_fire_is_developing_screensaver_new_election_unchanged(mornings):
 
 
 def test_day3_screensaver_develops_other_fire_is_new_election_gone(mornings):
-    day2, day3 = _by_story(mornings[1].doc), _by_story(mornings[2].doc)
+    day2, day3 = days.by_story(mornings[1].doc), days.by_story(mornings[2].doc)
     assert sorted(day3) == ["A", "C", "D"]
     c = day3["C"]
-    assert c["status"] == "developing"
-    assert c["previous"] == {
-        "date": "2024-03-05", "briefing": "2024-03-05.html", "headline": day2["C"]["headline"]
-    }
-    new_titles = {x["title"] for x in c["articles"] if x["id"] in c["new_articles"]}
-    assert new_titles == days.story_titles("C") - days.story_titles("C", upto=2)
+    days.assert_develops(c, day2["C"], "C", day=3)
     assert c["whats_new"] is not None
     d = day3["D"]  # the Wellington fire: not story A
     assert d["status"] == "new" and d["previous"] is None and d["new_articles"] == []

@@ -52,20 +52,6 @@ def _doc(root: Path, day: int) -> dict:
     return json.loads((root / "out" / f"{days.DAYS[day - 1]}.json").read_text("utf-8"))
 
 
-def _story(event: dict) -> str:
-    """Return the one story label of an event's articles (fails on a mixed event)."""
-    labels = {a["story"] for d in (1, 2, 3) for a in days.articles(d)
-              if a["title"] in {x["title"] for x in event["articles"]}}
-    assert len(labels) == 1, f"event mixes stories {labels}: {event['headline']}"
-    return labels.pop()
-
-
-def _by_story(doc: dict) -> dict[str, dict]:
-    found = {_story(e): e for e in doc["events"]}
-    assert len(found) == len(doc["events"]), "a story was split into several events"
-    return found
-
-
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory):
     """Build days 1, 2 and 3; record the summarizer calls of each build."""
@@ -81,7 +67,7 @@ def scenario(tmp_path_factory):
 def test_day1_everything_is_new(scenario):
     root, _ = scenario
     doc = _doc(root, 1)
-    stories = _by_story(doc)
+    stories = days.by_story(doc)
     assert sorted(stories) == ["A", "B"]
     for event in doc["events"]:
         assert event["status"] == "new"
@@ -92,15 +78,10 @@ def test_day1_everything_is_new(scenario):
 
 def test_day2_developing_story_links_to_day1(scenario):
     root, _ = scenario
-    day1, day2 = _by_story(_doc(root, 1)), _by_story(_doc(root, 2))
+    day1, day2 = days.by_story(_doc(root, 1)), days.by_story(_doc(root, 2))
     assert sorted(day2) == ["A", "B", "C"]
     a = day2["A"]
-    assert a["status"] == "developing"
-    assert a["previous"] == {
-        "date": "2024-03-04", "briefing": "2024-03-04.html", "headline": day1["A"]["headline"]
-    }
-    new_titles = {x["title"] for x in a["articles"] if x["id"] in a["new_articles"]}
-    assert new_titles == days.story_titles("A") - days.story_titles("A", upto=1)
+    days.assert_develops(a, day1["A"], "A", day=2)
     assert len(a["new_articles"]) == 3 and len(a["articles"]) == 5
     # what's new: one sentence from the new articles only, cited from them, with evidence
     whats_new = a["whats_new"]
@@ -116,15 +97,10 @@ def test_day2_developing_story_links_to_day1(scenario):
 
 def test_day3_similar_fire_is_new_and_election_is_gone(scenario):
     root, _ = scenario
-    day2, day3 = _by_story(_doc(root, 2)), _by_story(_doc(root, 3))
+    day2, day3 = days.by_story(_doc(root, 2)), days.by_story(_doc(root, 3))
     assert sorted(day3) == ["A", "C", "D"]
     c = day3["C"]
-    assert c["status"] == "developing"
-    assert c["previous"] == {
-        "date": "2024-03-05", "briefing": "2024-03-05.html", "headline": day2["C"]["headline"]
-    }
-    new_titles = {x["title"] for x in c["articles"] if x["id"] in c["new_articles"]}
-    assert new_titles == days.story_titles("C") - days.story_titles("C", upto=2)
+    days.assert_develops(c, day2["C"], "C", day=3)
     assert c["whats_new"] is not None
     d = day3["D"]  # the Wellington fire: same chain, same kind of event, not story A
     assert d["status"] == "new" and d["previous"] is None
