@@ -68,11 +68,14 @@ def copied_title(headline: str, articles: Sequence[Article]) -> Article | None:
     return None
 
 
-def problems(headline: str, articles: Sequence[Article]) -> str | None:
-    """Return why a headline cannot stand (empty, invented words, a copied title), or None."""
+def problems(headline: str, articles: Sequence[Article], sources: str | None = None) -> str | None:
+    """Return why a headline cannot stand (empty, invented words, a copied title), or None.
+
+    ``sources`` is ``verify.source_text(articles)``, when the caller has it already.
+    """
     if not headline.strip():
         return "empty headline"
-    sources = source_text(articles)
+    sources = source_text(articles) if sources is None else sources
     invented = unsupported_headline_words(headline, sources)
     if invented:
         return "headline not in the sources: " + ", ".join(invented)
@@ -98,13 +101,14 @@ def check_headline(
     """
     dropped: list[Dropped] = []
     avoid = [a.title for a in articles if a.title.strip()]
+    sources = source_text(articles)  # split once for every try
     tries: list[object] = [headline.strip()]
     if isinstance(writer, HeadlineWriter):
         tries.append(lambda: writer.write_headline(articles, sentences, avoid=avoid))
     tries += [s.strip().rstrip(".") for s in sentences if len(words(s)) <= HEADLINE_WORDS][:1]
     for attempt in tries:
         candidate = str(attempt() if callable(attempt) else attempt).strip()
-        reason = problems(candidate, articles)
+        reason = problems(candidate, articles, sources)
         if reason is None:
             return candidate, dropped
         if candidate.strip():
