@@ -3,22 +3,22 @@
 ingest → store → window → dedup → embed → group → summarize (+ verify) → rank
 → history (new / developing / unchanged, what's new) → render → write → archive.
 Every stage passes frozen dataclasses to the next; the store records each step
-so a re-run reuses embeddings, digests and what's-new sentences.
+so a re-run reuses embeddings, digests and what's-new sentences. Digests are made
+by an executor (``digests.py``): in this process, several events per batch.
 
 Faults: a build holds the database's lock file (a second build fails at once with a
 clear message); each digest is committed as soon as it is made, so a killed build
-loses at most the event it was summarizing; the output files are replaced only once
+loses at most the batch of events it was summarizing; the output files are replaced only once
 every one of them has been written in full (``write_outputs``).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Protocol
 from .archive import nav_for, scan, update_archive
 from .cluster import group_events, single_event
 from .dedup import deduplicate
-from .embed import Embedder, embed_articles, get_embedder
+from .digests import BackendSpec, Executor, LocalExecutor, digest_key, summarize_all
+from .embed import embed_articles, get_embedder
 from .errors import BriefingError, InputError, StoreError
 from .history import find_matches, gone_events, history_for
 from .ingest import ingest
@@ -35,13 +36,7 @@ from .models import Article, Briefing, BriefingEvent, Event, History, Limit, Sta
 from .render import make_environment, write_outputs
 from .resources import data_dir
 from .store import Store, lock_database, open_database
-from .summarize import (
-    Summarizer,
-    check_backend,
-    get_summarizer,
-    summarize_event,
-    summarize_update,
-)
+from .summarize import check_backend, get_summarizer, summarize_event
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -119,22 +114,6 @@ def rank_key(event: Event) -> tuple:
     return (-len(outlets), -copies, -latest.toordinal(), event.id)
 
 
-def digest_key(
-    event: Event, backend: str, options: Sequence[tuple[str, object]], max_words: int
-) -> str:
-    """Return the cache key of an event's digest: its content and the settings."""
-    payload = json.dumps(
-        [
-            sorted(a.id for a in event.articles),
-            backend,
-            sorted(map(list, options), key=str),
-            max_words,
-        ],
-        default=str,
-    )
-    return "d:" + hashlib.blake2b(payload.encode(), digest_size=12).hexdigest()
-
-
 def _prompt_fingerprint(backend: str, prompt_dir: object = None) -> str:
     """Hash the prompts in use (a ``prompt_dir``'s, then the shipped ones), so that
     editing a prompt invalidates cached model digests."""
@@ -155,33 +134,26 @@ def _whats_new(
     *,
     store: Store,
     key: str,
-    summarizer: Summarizer | None,
-    load: Callable[[], Summarizer],
-    embedder: Embedder | None,
-) -> tuple[History, Summary, Summarizer | None]:
+    executor: Executor,
+    backend: str,
+) -> tuple[History, Summary]:
     """Add the what's-new sentence (cached by the new articles) to a developing event.
 
     A dropped what's-new sentence joins the summary's ``dropped`` list.
     """
     cached = store.get_digest(key)
     if cached is None:
-        summarizer = summarizer or load()
         new = [a for a in event.articles if a.id in set(history.new_articles)]
-        sentence, dropped = summarize_update(new, summarizer, embedder=embedder)
+        sentence, dropped = executor.update(new)
         cached = Summary(
             headline="",
             sentences=(sentence,) if sentence else (),
-            backend=summarizer.name,
+            backend=backend,
             dropped=tuple(dropped),
         )
         store.save_digest(key, event.id, cached)
     history = replace(history, whats_new=cached.sentences[0] if cached.sentences else None)
-    return history, replace(summary, dropped=summary.dropped + cached.dropped), summarizer
-
-
-def _speed(summarizer: object) -> str:
-    stats = getattr(summarizer, "last_stats", None)
-    return f"{stats.tokens_per_second:.1f} tok/s" if stats else "done"
+    return history, replace(summary, dropped=summary.dropped + cached.dropped)
 
 
 def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -> BuildResult:
@@ -221,39 +193,26 @@ def _build(
     articles, left_out, corpus_limit = cap_corpus(deduped.articles, options.max_corpus_chars)
     skipped = (*corpus.skipped, *left_out)
 
-    embedder = get_embedder() if articles else None
-    vectors = embed_articles(articles, embedder=embedder, store=store)
-    events = sorted(group_events(articles, vectors), key=rank_key)
-
-    def load() -> Summarizer:
-        return get_summarizer(options.backend, **dict(backend_options))
-
-    summarizer = None  # loaded on the first event whose digest is not cached
     backend_options = options.backend_options
     if options.max_input_tokens is not None and options.backend != "extractive":
         backend_options = (*backend_options, ("source_tokens", options.max_input_tokens))
+    executor = LocalExecutor(BackendSpec(options.backend, backend_options))
+    embedder = executor.embedder() if articles else None
+    vectors = embed_articles(articles, embedder=embedder, store=store)
+    events = sorted(group_events(articles, vectors), key=rank_key)
+
     prompt_dir = dict(backend_options).get("prompt_dir")
     fingerprint = _prompt_fingerprint(options.backend, prompt_dir)
     key_options = (*backend_options, ("prompt", fingerprint))
-    summaries: list[tuple[Event, Summary, str]] = []
-    progress.start("Summarizing", len(events))
-    for event in events:
-        key = digest_key(event, options.backend, key_options, options.max_words)
-        summary = store.get_digest(key)
-        info = "cached"
-        if summary is None:
-            summarizer = summarizer or load()
-            summary = summarize_event(
-                event.articles, summarizer, max_words=options.max_words, embedder=embedder
-            )
-            store.save_digest(key, event.id, summary)
-            info = _speed(summarizer)
-        if summary.input_cut is not None:
-            cut = dataclasses.replace(summary.input_cut, where=event.id)
-            summary = dataclasses.replace(summary, input_cut=cut)
-        summaries.append((event, summary, key))
-        progress.advance(f"{summary.headline[:48]} · {info}")
-    progress.finish()
+    summaries = summarize_all(
+        events,
+        executor,
+        store=store,
+        backend=options.backend,
+        key_options=key_options,
+        max_words=options.max_words,
+        progress=progress,
+    )
 
     matches, earlier = find_matches(
         events, store, date=options.date, out_dir=options.out_dir, embedder=embedder
@@ -264,9 +223,9 @@ def _build(
         if history.status == "developing":
             new = Event(event.id, tuple(a for a in event.articles if a.id in history.new_articles))
             key = "w" + digest_key(new, options.backend, key_options, options.max_words)[1:]
-            history, summary, summarizer = _whats_new(
-                event, history, summary, store=store, key=key, summarizer=summarizer,
-                load=load, embedder=embedder,
+            history, summary = _whats_new(
+                event, history, summary, store=store, key=key, executor=executor,
+                backend=options.backend,
             )
         items.append(BriefingEvent(event=event, summary=summary, rank=rank, history=history))
 

@@ -106,9 +106,41 @@ def summarize_event(
     If nothing supported remains, the event falls back to the extractive digest.
     The headline is checked too (``headline.check_headline``).
     """
+    draft = summarizer.summarize(articles, max_words=max_words)
+    return check_draft(draft, articles, summarizer, max_words=max_words, embedder=embedder)
+
+
+def summarize_events(
+    events: Sequence[Sequence[Article]],
+    summarizer: Summarizer,
+    *,
+    max_words: int,
+    embedder: Embedder | None = None,
+) -> list[Summary]:
+    """Summarize several events like ``summarize_event``, in one call to the backend's
+    ``summarize_many(events, *, max_words)`` where it has one (the hf backend batches)."""
+    many = getattr(summarizer, "summarize_many", None)
+    if callable(many) and len(events) > 1:
+        drafts = list(many(events, max_words=max_words))
+    else:
+        drafts = [summarizer.summarize(articles, max_words=max_words) for articles in events]
+    return [
+        check_draft(draft, articles, summarizer, max_words=max_words, embedder=embedder)
+        for draft, articles in zip(drafts, events, strict=True)
+    ]
+
+
+def check_draft(
+    draft: Draft,
+    articles: Sequence[Article],
+    summarizer: Summarizer,
+    *,
+    max_words: int,
+    embedder: Embedder | None = None,
+) -> Summary:
+    """Turn a backend's draft into a checked, cited summary (see ``summarize_event``)."""
     from .extractive import ExtractiveSummarizer, headline_for
 
-    draft = summarizer.summarize(articles, max_words=max_words)
     kept, dropped = check_sentences(draft.sentences, articles, embedder=embedder)
     backend = summarizer.name
     if not kept and summarizer.name != "extractive":

@@ -1,0 +1,185 @@
+"""The digests of a build's events: the cache, batches, and where they are computed.
+
+``summarize_all`` takes the ranked events, answers what it can from the store's
+digest cache, and hands the rest to an executor as ``DigestJob``s, saving each
+digest the moment it comes back (a killed build loses at most the batch in
+progress). An executor computes digests, what's-new sentences and embeddings; the
+store, history and rendering stay with the caller.
+
+``LocalExecutor`` runs in this process: the backend is loaded once, on the first
+digest that is not cached, and events go to it ``batch_size`` at a time (the hf
+backend decodes a batch together; see ``summarize.runtime``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from .embed import Embedder, get_embedder
+from .models import Article, Dropped, Event, Sentence, Summary
+from .summarize import Summarizer, get_summarizer, summarize_events, summarize_update
+
+if TYPE_CHECKING:
+    from .pipeline import Progress
+    from .store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class BackendSpec:
+    """A summarizer backend by name, with the options it is created with."""
+
+    name: str
+    options: tuple[tuple[str, object], ...] = ()
+
+    def create(self) -> Summarizer:
+        """Load the backend (for the hf backend: the model)."""
+        return get_summarizer(self.name, **dict(self.options))
+
+
+@dataclass(frozen=True, slots=True)
+class DigestJob:
+    """One event to summarize, and the cache key its digest is saved under."""
+
+    key: str
+    event: Event
+    max_words: int
+
+
+class Executor(Protocol):
+    """Computes digests and embeddings, locally or on a cluster."""
+
+    def embedder(self) -> Embedder:
+        """Return an object whose ``encode(texts)`` embeds texts as the local model does."""
+        ...
+
+    def summarize(self, jobs: Sequence[DigestJob]) -> Iterator[tuple[DigestJob, Summary, str]]:
+        """Yield every job with its checked summary and a progress note, as each is done."""
+        ...
+
+    def update(self, articles: Sequence[Article]) -> tuple[Sentence | None, list[Dropped]]:
+        """Write the checked what's-new sentence of a developing event's new articles."""
+        ...
+
+    def close(self) -> None:
+        """Release what the executor holds (models, workers)."""
+        ...
+
+
+class LocalExecutor:
+    """Digests in this process, the backend loaded once and fed ``batch_size`` events at a time."""
+
+    def __init__(self, backend: BackendSpec, *, embedder: Embedder | None = None) -> None:
+        self.backend = backend
+        self._embedder = embedder
+        self._summarizer: Summarizer | None = None
+
+    def embedder(self) -> Embedder:
+        """Return the process-wide embedder (loaded on first use)."""
+        if self._embedder is None:
+            self._embedder = get_embedder()
+        return self._embedder
+
+    def summarizer(self) -> Summarizer:
+        """Return the backend, loading it on first use."""
+        if self._summarizer is None:
+            self._summarizer = self.backend.create()
+        return self._summarizer
+
+    def summarize(self, jobs: Sequence[DigestJob]) -> Iterator[tuple[DigestJob, Summary, str]]:
+        """Summarize the jobs in batches of the backend's ``batch_size`` (1 if it has none)."""
+        if not jobs:
+            return
+        summarizer = self.summarizer()
+        size = max(1, int(getattr(summarizer, "batch_size", 1) or 1))
+        for first in range(0, len(jobs), size):
+            chunk = jobs[first : first + size]
+            for max_words in sorted({job.max_words for job in chunk}):
+                same = [job for job in chunk if job.max_words == max_words]
+                summaries = summarize_events(
+                    [job.event.articles for job in same],
+                    summarizer,
+                    max_words=max_words,
+                    embedder=self.embedder(),
+                )
+                note = speed_note(summarizer)
+                for job, summary in zip(same, summaries, strict=True):
+                    yield job, summary, note
+
+    def update(self, articles: Sequence[Article]) -> tuple[Sentence | None, list[Dropped]]:
+        """Write the what's-new sentence with the local backend."""
+        return summarize_update(articles, self.summarizer(), embedder=self.embedder())
+
+    def close(self) -> None:
+        """Drop the loaded backend."""
+        self._summarizer = None
+
+
+def speed_note(summarizer: object) -> str:
+    """Return "N tok/s" (and the batch size) from a backend's ``last_stats``, or "done"."""
+    stats = getattr(summarizer, "last_stats", None)
+    if not stats:
+        return "done"
+    batch = getattr(stats, "batch", 1)
+    return f"{stats.tokens_per_second:.1f} tok/s" + (f" (batch of {batch})" if batch > 1 else "")
+
+
+def digest_key(
+    event: Event, backend: str, options: Sequence[tuple[str, object]], max_words: int
+) -> str:
+    """Return the cache key of an event's digest: its content and the settings."""
+    payload = json.dumps(
+        [
+            sorted(a.id for a in event.articles),
+            backend,
+            sorted(map(list, options), key=str),
+            max_words,
+        ],
+        default=str,
+    )
+    return "d:" + hashlib.blake2b(payload.encode(), digest_size=12).hexdigest()
+
+
+def summarize_all(
+    events: Sequence[Event],
+    executor: Executor,
+    *,
+    store: Store,
+    backend: str,
+    key_options: Sequence[tuple[str, object]],
+    max_words: int,
+    progress: Progress,
+) -> list[tuple[Event, Summary, str]]:
+    """Return (event, summary, cache key) for every event, in the given order.
+
+    Cached digests come from the store; the others are computed by the executor and
+    saved one by one as they come back.
+    """
+    keys = [digest_key(event, backend, key_options, max_words) for event in events]
+    done: dict[str, Summary] = {}
+    jobs: list[DigestJob] = []
+    progress.start("Summarizing", len(events))
+    for event, key in zip(events, keys, strict=True):
+        cached = store.get_digest(key)
+        if cached is None:
+            jobs.append(DigestJob(key, event, max_words))
+        elif key not in done:
+            done[key] = cached
+            progress.advance(f"{cached.headline[:48]} · cached")
+    for job, summary, note in executor.summarize(jobs):
+        store.save_digest(job.key, job.event.id, summary)
+        done[job.key] = summary
+        progress.advance(f"{summary.headline[:48]} · {note}")
+    progress.finish()
+    result = []
+    for event, key in zip(events, keys, strict=True):
+        summary = done[key]
+        if summary.input_cut is not None:
+            cut = dataclasses.replace(summary.input_cut, where=event.id)
+            summary = dataclasses.replace(summary, input_cut=cut)
+        result.append((event, summary, key))
+    return result

@@ -1,0 +1,138 @@
+"""The torch side of the hf backend: dtype choice, timing, stopping, batch sizes.
+
+Kept apart from ``hf.py`` (prompts in, drafts out) so that each stays short. torch is
+imported inside the functions: importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from ..text import word_count
+from .prompting import split_reply
+
+MIXED_MIN_ROWS = 64
+# Events decoded together when prompt lookup is off: on the 2-core AVX2 CPU here a
+# batch of 4 gave 1.8x the decoding throughput of one sequence (bench/bench_batching.py).
+CPU_BATCH = 4
+CUDA_BATCH = 8
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationStats:
+    """How one generation went: prompt and new token counts, and wall time.
+
+    For a batch, the counts are summed over its sequences and ``batch`` says how many
+    there were; the seconds are the batch's wall time.
+    """
+
+    prompt_tokens: int
+    new_tokens: int
+    seconds: float
+    prompt_seconds: float = 0.0
+    batch: int = 1
+
+    @property
+    def tokens_per_second(self) -> float:
+        """Return new tokens per second of wall time, the prompt pass included."""
+        return self.new_tokens / self.seconds if self.seconds else 0.0
+
+    @property
+    def prefill_tokens_per_second(self) -> float:
+        """Return prompt tokens per second of the prompt pass."""
+        return self.prompt_tokens / self.prompt_seconds if self.prompt_seconds > 0 else 0.0
+
+    @property
+    def decode_tokens_per_second(self) -> float:
+        """Return new tokens per second after the first step of each sequence."""
+        decoding = self.seconds - self.prompt_seconds
+        after_first = self.new_tokens - self.batch
+        return after_first / decoding if decoding > 0 and after_first > 0 else 0.0
+
+
+def default_batch_size(device: str, prompt_lookup: int | None) -> int:
+    """Return how many events to decode at once: 1 with prompt lookup (batch 1 only)."""
+    if prompt_lookup:
+        return 1
+    return CUDA_BATCH if device.startswith("cuda") else CPU_BATCH
+
+
+class Clock:
+    """A streamer that times generation and its prompt pass (until the first new token)."""
+
+    def __init__(self) -> None:
+        self.start, self.first_token, self._puts = time.perf_counter(), 0.0, 0
+
+    def put(self, value: Any) -> None:
+        self._puts += 1  # the first put is the prompt, the second the first new token
+        if self._puts == 2:
+            self.first_token = self.elapsed()
+
+    def end(self) -> None:
+        """Do nothing: the clock keeps no text."""
+
+    def elapsed(self) -> float:
+        """Return the seconds since generation started."""
+        return time.perf_counter() - self.start
+
+
+class Stop:
+    """Stop a sequence once its digest passes ``max_words`` or its last 12 new tokens
+    repeat earlier ones. Answers per row, so that each event of a batch stops on its own."""
+
+    def __init__(self, tokenizer: Any, prompt_tokens: int, *, max_words: int) -> None:
+        self.tokenizer, self.start, self.max_words = tokenizer, prompt_tokens, max_words
+        self.size = 12
+
+    def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
+        import torch
+
+        done = [self._done(row) for row in input_ids[:, self.start :].tolist()]
+        return torch.tensor(done, dtype=torch.bool, device=input_ids.device)
+
+    def _done(self, new: list[int]) -> bool:
+        tail, earlier = new[-self.size :], new[: -self.size]
+        if len(new) >= 2 * self.size and any(
+            earlier[i : i + self.size] == tail for i in range(len(earlier) - self.size + 1)
+        ):
+            return True
+        _, body = split_reply(self.tokenizer.decode(new, skip_special_tokens=True))
+        return word_count(body) > self.max_words + 1
+
+
+def pick_dtype(torch: Any, device: str) -> str:
+    """Return bfloat16 where it is native (CUDA, AVX-512 BF16, AMX), else "mixed"."""
+    if device.startswith("cuda"):
+        return "bfloat16" if torch.cuda.is_bf16_supported() else "float32"
+    native = torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
+    return "bfloat16" if native else "mixed"
+
+
+@cache
+def _mixed_linear_class() -> type:
+    import torch
+    import torch.nn.functional as F  # noqa: N812
+
+    class MixedLinear(torch.nn.Linear):
+        """Keep bf16 weights; run inputs of many rows (a prompt) as a float32 matmul."""
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            if x.numel() < MIXED_MIN_ROWS * x.shape[-1]:
+                return F.linear(x, self.weight, self.bias)
+            bias = None if self.bias is None else self.bias.float()
+            return F.linear(x.float(), self.weight.float(), bias).to(x.dtype)
+
+    return MixedLinear
+
+
+def use_mixed_linear(model: Any) -> None:
+    """Make long CPU inputs use float32 matmuls: emulated bf16 is 6x slower there."""
+    import torch
+
+    mixed = _mixed_linear_class()
+    for module in model.modules():
+        if type(module) is torch.nn.Linear:
+            module.__class__ = mixed
