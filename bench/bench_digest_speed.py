@@ -1,11 +1,20 @@
-"""Time the hf backend on the first wikinews-dev events: plain greedy vs prompt lookup.
+"""Time the hf backend on the first wikinews-dev events: plain greedy, prompt lookup, batches.
 
-Each setting runs in its own process (so peak RSS is its own) with the model
-loaded once; per event it prints seconds, prompt tokens, new tokens and new
-tokens per second (tok/s: over the whole generation; dec: after the prompt
-pass), side by side, and whether the two settings wrote the same digest. Usage:
+Settings (each in its own process, so that peak RSS is its own; the model loaded once):
 
-    .venv/bin/python bench/bench_digest_speed.py [--events 6] [--max-words 80]
+- ``plain``: ``generate()`` greedy, one event at a time: the baseline;
+- ``lookup10``: prompt-lookup decoding (10 tokens), one event at a time;
+- ``batch4``: greedy, four events decoded together (left-padded; each stops on its own).
+
+Per setting it prints seconds per event (wall, prompt pass included), new tokens per
+second (wall), prefill tokens per second (prompt tokens / prompt-pass seconds), decode
+tokens per second (after each sequence's first token), peak RSS, how many digests
+are word for word the same as plain's, and the quality figures a speed lever must
+keep: ROUGE-1/2/L F1 (rouge-score, stemming on, ``rougeL``) against the first 120
+words of each reference, and the share of digest sentences the guard drops. Usage:
+
+    .venv/bin/python bench/bench_digest_speed.py [--events 8] [--max-words 90]
+        [--settings plain,lookup10,batch4]
 """
 
 from __future__ import annotations
@@ -20,7 +29,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "wikinews-dev"
-SETTINGS = {"plain": None, "lookup10": 10}
+SETTINGS: dict[str, dict[str, object]] = {
+    "plain": {"prompt_lookup": None, "batch_size": 1},
+    "lookup10": {"prompt_lookup": 10, "batch_size": 1},
+    "batch4": {"prompt_lookup": None, "batch_size": 4},
+}
+REFERENCE_WORDS = 120
 
 
 def load_events(count: int) -> list[tuple[str, list]]:
@@ -40,27 +54,41 @@ def load_events(count: int) -> list[tuple[str, list]]:
 
 
 def run_worker(setting: str, count: int, max_words: int) -> None:
-    """Summarize the events with one setting; print one JSON line per event, then RSS."""
+    """Summarize the events with one setting; print one JSON line per event, then RSS.
+
+    A batch's figures are shared by its events: ``seconds`` is the batch's wall time
+    divided by its size, and the token counts are the event's share of the batch's.
+    """
     from briefing.summarize.hf import HFSummarizer
 
     start = time.perf_counter()
-    hf = HFSummarizer(prompt_lookup=SETTINGS[setting])
+    hf = HFSummarizer(**SETTINGS[setting])  # type: ignore[arg-type]
     print(json.dumps({"load_s": time.perf_counter() - start, "dtype": hf.dtype}), flush=True)
-    for name, articles in load_events(count):
-        start = time.perf_counter()
-        draft = hf.summarize(articles, max_words=max_words)
-        stats = hf.last_stats
-        assert stats is not None
+    events = load_events(count)
+    marks = {"last": time.perf_counter(), "stats": None, "wall": 0.0}
+    per_event = []
+
+    def on_event(done: int, total: int, stats: object) -> None:
+        if stats is not marks["stats"]:  # the first event of a new batch
+            now = time.perf_counter()
+            marks.update(wall=now - marks["last"], last=now, stats=stats)
+        per_event.append((marks["wall"], stats))
+
+    drafts = hf.summarize_many([a for _, a in events], max_words=max_words, on_event=on_event)
+    for (name, articles), draft, (wall, stats) in zip(events, drafts, per_event, strict=True):
+        share = 1 / stats.batch
         row = {
             "event": name,
             "articles": len(articles),
-            "seconds": time.perf_counter() - start,
-            "generate_s": stats.seconds,
-            "prompt_s": stats.prompt_seconds,
+            "batch": stats.batch,
+            "seconds": wall * share,
+            "generate_s": stats.seconds * share,
+            "prompt_s": stats.prompt_seconds * share,
             "decode_rate": stats.decode_tokens_per_second,
-            "prompt_tokens": stats.prompt_tokens,
-            "new_tokens": stats.new_tokens,
+            "prompt_tokens": stats.prompt_tokens * share,
+            "new_tokens": stats.new_tokens * share,
             "digest": " ".join(draft.sentences),
+            "sentences": list(draft.sentences),
             "headline": draft.headline,
         }
         print(json.dumps(row), flush=True)
@@ -76,51 +104,65 @@ def run_setting(setting: str, count: int, max_words: int) -> list[dict]:
     return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
 
 
+def quality(rows: list[dict], events: dict[str, list]) -> tuple[float, float, float, float]:
+    """Return mean ROUGE-1/2/L F1 against the references and the guard's dropped share."""
+    from rouge_score import rouge_scorer
+
+    from briefing.embed import get_embedder
+    from briefing.summarize import check_sentences
+
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+    embedder = get_embedder()
+    totals = {"rouge1": 0.0, "rouge2": 0.0, "rougeL": 0.0}
+    dropped = written = 0
+    for row in rows:
+        words = (DATA / row["event"] / "reference.md").read_text().split()[:REFERENCE_WORDS]
+        scores = scorer.score(" ".join(words), row["digest"])
+        for key in totals:
+            totals[key] += scores[key].fmeasure / len(rows)
+        _, gone = check_sentences(row["sentences"], events[row["event"]], embedder=embedder)
+        dropped, written = dropped + len(gone), written + len(row["sentences"])
+    return totals["rouge1"], totals["rouge2"], totals["rougeL"], dropped / max(written, 1)
+
+
 def main() -> None:
-    """Run both settings and print the comparison table."""
+    """Run the settings and print the comparison table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=6)
-    parser.add_argument("--max-words", type=int, default=80)
+    parser.add_argument("--events", type=int, default=8)
+    parser.add_argument("--max-words", type=int, default=90)
+    parser.add_argument("--settings", default=",".join(SETTINGS))
     parser.add_argument("--worker", choices=sorted(SETTINGS))
     args = parser.parse_args()
     if args.worker:
         run_worker(args.worker, args.events, args.max_words)
         return
-    results = {s: run_setting(s, args.events, args.max_words) for s in SETTINGS}
-    plain, lookup = results["plain"], results["lookup10"]
-    dtype = plain[0]["dtype"]
-    default = "plain" if dtype == "mixed" else "lookup10"
-    print(f"hf backend, dtype {dtype} (tool default here: {default}), max_words={args.max_words}")
-    print(f"model load: plain {plain[0]['load_s']:.1f} s, lookup10 {lookup[0]['load_s']:.1f} s")
+    names = args.settings.split(",")
+    results = {s: run_setting(s, args.events, args.max_words) for s in names}
+    events = dict(load_events(args.events))
+    dtype = results[names[0]][0]["dtype"]
+    print(f"hf backend, dtype {dtype}, {args.events} events, max_words={args.max_words}")
     header = (
-        f"{'event':<7}{'arts':>5}{'prompt':>7}{'pass s':>7} | "
-        f"{'plain s':>8}{'new':>5}{'tok/s':>6}{'dec':>6} | "
-        f"{'lookup s':>8}{'new':>5}{'tok/s':>6}{'dec':>6} | {'speedup':>7} same"
+        f"{'setting':<9}{'load s':>7}{'s/event':>8}{'tok/s':>7}{'prefill':>8}{'decode':>7}"
+        f"{'RSS GB':>7}{'vs plain':>9}{'same':>6}{'R-1':>7}{'R-2':>7}{'R-L':>7}{'dropped':>8}"
     )
     print(header)
     print("-" * len(header))
-    totals = {"plain": [0.0, 0], "lookup10": [0.0, 0]}
-    for p, q in zip(plain[1:-1], lookup[1:-1], strict=True):
-        for key, row in (("plain", p), ("lookup10", q)):
-            totals[key][0] += row["seconds"]
-            totals[key][1] += row["new_tokens"]
-        same = "yes" if p["digest"] == q["digest"] and p["headline"] == q["headline"] else "no"
+    base = results.get("plain") or results[names[0]]
+    for name, lines in results.items():
+        rows = lines[1:-1]
+        seconds = sum(r["seconds"] for r in rows)
+        prompt_s = sum(r["prompt_s"] for r in rows)
+        decode = [r["decode_rate"] for r in rows if r["decode_rate"]]
+        speedup = sum(r["seconds"] for r in base[1:-1]) / seconds if base else 0.0
+        same = sum(r["digest"] == b["digest"] for r, b in zip(rows, base[1:-1], strict=True))
+        r1, r2, rl, drop = quality(rows, events)
         print(
-            f"{p['event']:<7}{p['articles']:>5}{p['prompt_tokens']:>7}{p['prompt_s']:>7.1f} | "
-            + " | ".join(
-                f"{r['seconds']:>8.1f}{r['new_tokens']:>5}"
-                f"{r['new_tokens'] / r['generate_s']:>6.2f}{r['decode_rate']:>6.2f}"
-                for r in (p, q)
-            )
-            + f" | {p['seconds'] / q['seconds']:>6.2f}x {same}"
-        )
-    n = len(plain) - 2
-    print("-" * len(header))
-    for key, rows in results.items():
-        seconds, tokens = totals[key]
-        print(
-            f"{key:<9} mean {seconds / n:6.1f} s/event, {tokens / seconds:5.2f} new tok/s "
-            f"(wall), peak RSS {rows[-1]['peak_rss_gb']:.2f} GB"
+            f"{name:<9}{lines[0]['load_s']:>7.1f}{seconds / len(rows):>8.1f}"
+            f"{sum(r['new_tokens'] for r in rows) / seconds:>7.2f}"
+            f"{sum(r['prompt_tokens'] for r in rows) / prompt_s if prompt_s else 0:>8.1f}"
+            f"{sum(decode) / len(decode) if decode else 0:>7.2f}{lines[-1]['peak_rss_gb']:>7.2f}"
+            f"{speedup:>8.2f}x{same:>4}/{len(rows):<1}"
+            f"{r1:>7.3f}{r2:>7.3f}{rl:>7.3f}{drop:>7.1%}"
         )
 
 

@@ -133,8 +133,8 @@ def test_generation_stats_rate() -> None:
 # --- the real model -------------------------------------------------------------------------
 
 
-def _demo_articles() -> list[Article]:
-    paths = [next(DEMO.glob("000_*.txt")), next(DEMO.glob("001_*.txt"))]
+def _demo_articles(*prefixes: str) -> list[Article]:
+    paths = [next(DEMO.glob(f"{p}_*.txt")) for p in prefixes or ("000", "001")]
     try:
         from briefing.ingest import read_file
     except ImportError:
@@ -151,13 +151,23 @@ def hf() -> HFSummarizer:
 
 
 @pytest.fixture(scope="module")
-def demo(hf: HFSummarizer) -> tuple[Draft, list[tuple[int, int, GenerationStats]]]:
-    """Summarize the two demo reports of Zelensky's US trip once, recording progress."""
+def batch(hf: HFSummarizer) -> tuple[list[Draft], list[tuple[int, int, GenerationStats]]]:
+    """Summarize two demo events in one batch, recording progress: the two reports of
+    Zelensky's US trip, and the report of Blinken and Lammy in Kyiv."""
     events: list[tuple[int, int, GenerationStats]] = []
-    [draft] = hf.summarize_many(
-        [_demo_articles()], max_words=MAX_WORDS, on_event=lambda *e: events.append(e)
+    drafts = hf.summarize_many(
+        [_demo_articles(), _demo_articles("004")],
+        max_words=MAX_WORDS,
+        on_event=lambda *e: events.append(e),
     )
-    return draft, events
+    return drafts, events
+
+
+@pytest.fixture(scope="module")
+def demo(batch: tuple[list[Draft], list]) -> tuple[Draft, list]:
+    """The digest of Zelensky's US trip (the first event of the batch)."""
+    drafts, events = batch
+    return drafts[0], events
 
 
 MAX_WORDS = 45
@@ -189,12 +199,24 @@ def test_headline_is_short_without_a_trailing_period(demo: tuple[Draft, Sequence
 @pytest.mark.model
 def test_generation_stats_are_reported(hf: HFSummarizer, demo: tuple[Draft, Sequence]) -> None:
     _, events = demo
-    [(done, total, stats)] = events
-    assert (done, total) == (1, 1)
-    assert stats == hf.last_stats
-    assert 100 < stats.prompt_tokens < 900
-    assert 0 < stats.new_tokens <= hf.max_new_tokens
-    assert stats.seconds > 0
+    assert [(done, total) for done, total, _ in events] == [(1, 2), (2, 2)]
+    stats = events[0][2]
+    assert events[1][2] == stats == hf.last_stats  # one batch: its stats, for both events
+    assert stats.batch == 2
+    assert 2 * 100 < stats.prompt_tokens < 2 * 900
+    assert 2 <= stats.new_tokens <= 2 * hf.max_new_tokens
+    assert stats.seconds > stats.prompt_seconds > 0
+
+
+@pytest.mark.model
+def test_each_event_of_a_batch_gets_its_own_digest(batch: tuple[list[Draft], list]) -> None:
+    (trip, kyiv), _ = batch
+    assert re.search(r"Zelensk(?:y|yy|iy)\b", " ".join(trip.sentences)), trip
+    digest = " ".join(kyiv.sentences)
+    assert re.search(r"Blinken|Lammy", digest), kyiv
+    assert not re.search(r"Blinken|Lammy", " ".join(trip.sentences)), trip
+    assert not re.search(r"Patriot|Congress|White House", digest), kyiv  # the other event's
+    assert sum(word_count(s) for s in kyiv.sentences) <= MAX_WORDS
 
 
 class _Replay:
