@@ -8,14 +8,8 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from .compare import (
-    EventComparison,
-    compare_briefing,
-    compare_pairs,
-    compare_summary,
-    read_sources,
-    summary_from_bytes,
-)
+from .compare import EventComparison, compare_summary
+from .compare_io import compare_briefing, compare_pairs, read_sources, summary_from_bytes
 from .compare_render import FORMATS, render_html, render_json, render_markdown, render_table
 from .errors import BriefingError, InputError
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.compare import compare_briefing
+from briefing.compare_io import compare_briefing
 from briefing.compare_render import render_html as render_report
 from briefing.jsonio import load_briefing
 from briefing.mail import render_email_html
