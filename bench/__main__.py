@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print (and optionally write) its tables."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=parse_sizes, default=parse_sizes("100,1000,10000,100000"))
-    parser.add_argument("--digests", type=int, default=3, help="digest events (0: skip)")
+    parser.add_argument("--digests", type=int, default=2, help="digest events (0: skip)")
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     parser.add_argument("--cache", type=Path, default=CACHE, help="corpus cache folder")
     parser.add_argument("--seed", type=int, default=0, help="seed of the corpus generator")

@@ -154,14 +154,15 @@ def table(runs: Sequence[tuple[int, dict[str, StageResult]]]) -> str:
     rows = [head, ["---:"] * len(head)]
     for size, results in runs:
         ingest, dedup, group = results["ingest"], results["dedup"], results["group"]
-        counts = [
-            str(ingest.detail.get("articles", "-")),
-            str(dedup.detail.get("folded", "-")),
-            str(group.detail.get("events", "-")),
-        ]
+        found = (
+            ingest.detail.get("articles"),
+            dedup.detail.get("folded"),
+            group.detail.get("events"),
+        )
+        counts = ["-" if n is None else f"{n:,}" for n in found]
         rows.append([f"{size:,}", *counts, *cells(results).values()])
     for (small, a), (big, b) in zip(runs, runs[1:], strict=False):
-        ratio = [f"{big:,} ÷ {small:,}", f"×{big / small:g}", "", ""]
+        ratio = [f"{big:,} ÷ {small:,}", f"×{big / small:.3g}", "", ""]
         for column in COLUMNS:
             x = _seconds(a[column.split()[0]], column)
             y = _seconds(b[column.split()[0]], column)
