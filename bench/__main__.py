@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import platform
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -113,19 +114,26 @@ def main(argv: list[str] | None = None) -> None:
     started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M")
     load_before = _load()
     runs = []
+    given_up: dict[str, str] = {}  # a stage that timed out is not run on larger corpora
     with tempfile.TemporaryDirectory(prefix="briefing-bench-") as tmp:
         for size in args.sizes:
             print(f"corpus of {size:,} articles ...", file=sys.stderr, flush=True)
             corpus = corpus_dir(size, seed=args.seed, cache=args.cache)
+            work = Path(tmp) / str(size)
             results = run_size(
                 corpus,
-                Path(tmp) / str(size),
+                work,
                 timeout=args.stage_timeout,
                 memory_mb=args.memory_mb,
                 embed_budget=args.embed_budget,
                 embed_chunk=args.embed_chunk,
+                given_up=given_up,
             )
             runs.append((size, results))
+            for stage, r in results.items():
+                if r.status == "timeout":
+                    given_up.setdefault(stage, f"skipped (timeout at {size:,})")
+            shutil.rmtree(work, ignore_errors=True)
     body = "Pipeline stages (seconds of the library call / peak RSS of its process):\n\n"
     body += table(runs) + "\n"
     body += "".join(f"\n- {line}" for line in notes(runs, embed_budget=args.embed_budget))

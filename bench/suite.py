@@ -14,7 +14,7 @@ import os
 import resource
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,14 +87,21 @@ def run_size(
     memory_mb: int,
     embed_budget: float,
     embed_chunk: int,
+    given_up: Mapping[str, str] | None = None,
     echo: bool = True,
 ) -> dict[str, StageResult]:
-    """Run every stage on one corpus, in order; skip a stage whose input is missing."""
+    """Run every stage on one corpus, in order; skip a stage whose input is missing.
+
+    ``given_up`` maps stages not to run (they timed out on a smaller corpus) to the
+    reason shown instead.
+    """
     work.mkdir(parents=True, exist_ok=True)
     results: dict[str, StageResult] = {}
     for stage in STAGES:
         need = NEEDS.get(stage)
-        if need and results[need].status != "ok":
+        if given_up and stage in given_up:
+            results[stage] = StageResult(stage, "skipped", reason=given_up[stage])
+        elif need and results[need].status != "ok":
             why = f"skipped ({need} {results[need].status})"
             results[stage] = StageResult(stage, "skipped", reason=why)
         else:

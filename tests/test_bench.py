@@ -110,3 +110,16 @@ def test_write_results_replaces_its_own_section_only(tmp_path):
     assert text.startswith("# Results\n\nKept text.\n")
     assert text.count(BEGIN) == 1 and text.count(END) == 1
     assert "second run" in text and "first run" not in text
+
+
+def test_a_stage_that_timed_out_is_not_run_on_larger_corpora(tmp_path):
+    done = _run_bench(
+        "--sizes", "20,40", "--digests", "0", "--cache", str(tmp_path), "--stage-timeout", "0.01"
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    small, large = _table_rows(done.stdout)[2:4]
+    assert small[4] == "timeout >0.01 s" and large[4] == "skipped (timeout at 20)"
+    assert large[5:] == ["skipped (ingest skipped)"] * 2 + ["skipped (dedup skipped)"] * 2 + [
+        "skipped (embed skipped)",
+        "skipped (group skipped)",
+    ]
