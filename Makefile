@@ -6,7 +6,7 @@ DATE ?= 2022-12-21
 BACKEND ?= hf
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install briefing test lint bench clean
+.PHONY: install briefing test lint bench bench-quality clean
 
 install: $(VENV)/.installed
 
@@ -25,7 +25,12 @@ test: install
 lint: install
 	$(BIN)/ruff check briefing tests bench
 
+# The scale benchmark (about 45 min on 2 cores; SIZES=100,1000 for a quick look).
+SIZES ?= 100,1000,10000,100000
 bench: install
+	$(BIN)/python -m bench --sizes $(SIZES)
+
+bench-quality: install
 	$(BIN)/python bench/ecbplus.py
 
 clean:
