@@ -3,7 +3,9 @@
 One child process loads the model once (the tool's default settings) and summarizes
 the first N events of ``../shared/data/wikinews-dev`` (``bench_digest_speed.load_events``),
 printing one JSON line per event from ``HFSummarizer.last_stats`` and its peak RSS.
-The summary reports seconds per event (wall time of ``summarize``), prefill tokens/s
+Events go through ``summarize_many`` with the backend's defaults, so they are batched
+where the tool batches (a batch's time is shared by its events). The summary reports
+seconds per event, prefill tokens/s
 (prompt tokens / prompt-pass seconds, summed over events) and decode tokens/s
 (new tokens after the first / seconds after the prompt pass, summed over events).
 """
@@ -13,40 +15,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_worker(count: int, max_words: int) -> None:
-    """Summarize ``count`` events with the hf backend; print JSON lines."""
-    from bench.bench_digest_speed import load_events
-    from briefing.summarize.hf import HFSummarizer
+    """Summarize ``count`` events with the hf backend's defaults (batched where that is
+    the default); print JSON lines (``bench_digest_speed.run_worker``'s format)."""
+    from bench.bench_digest_speed import run_worker as speed_worker
 
-    start = time.perf_counter()
-    hf = HFSummarizer()
-    print(json.dumps({"load_s": time.perf_counter() - start}), flush=True)
-    for name, articles in load_events(count):
-        start = time.perf_counter()
-        hf.summarize(articles, max_words=max_words)
-        stats = hf.last_stats
-        if stats is None:
-            raise SystemExit(f"{name}: the backend reported no generation stats")
-        row = {
-            "event": name,
-            "seconds": time.perf_counter() - start,
-            "prompt_tokens": stats.prompt_tokens,
-            "prompt_s": stats.prompt_seconds,
-            "new_tokens": stats.new_tokens,
-            "generate_s": stats.seconds,
-        }
-        print(json.dumps(row), flush=True)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"peak_mb": peak}), flush=True)
+    speed_worker("tool", count, max_words)
 
 
 def run_digests(count: int, *, timeout: float, max_words: int = 80) -> dict:
@@ -63,7 +44,7 @@ def run_digests(count: int, *, timeout: float, max_words: int = 80) -> dict:
     except subprocess.TimeoutExpired:
         return {"status": f"timeout >{timeout:g} s"}
     lines = [json.loads(x) for x in done.stdout.splitlines() if x.startswith("{")]
-    if done.returncode != 0 or not lines or "peak_mb" not in lines[-1]:
+    if done.returncode != 0 or not lines or "peak_rss_gb" not in lines[-1]:
         tail = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
         return {"status": f"failed: {tail[:120]}"}
     events = [x for x in lines if "event" in x]
@@ -78,7 +59,7 @@ def run_digests(count: int, *, timeout: float, max_words: int = 80) -> dict:
         "decode_tps": sum(x["new_tokens"] - 1 for x in events) / decode_s if decode_s else 0.0,
         "prompt_tokens": sum(x["prompt_tokens"] for x in events) / len(events),
         "new_tokens": sum(x["new_tokens"] for x in events) / len(events),
-        "peak_mb": lines[-1]["peak_mb"],
+        "peak_mb": lines[-1]["peak_rss_gb"] * 1e6 / 1024,
     }
 
 
