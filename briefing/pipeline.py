@@ -4,7 +4,9 @@ ingest → store → window → dedup → embed → group → summarize (+ verif
 → history (new / developing / unchanged, what's new) → render → write → archive.
 Every stage passes frozen dataclasses to the next; the store records each step
 so a re-run reuses embeddings, digests and what's-new sentences. Digests are made
-by an executor (``digests.py``): in this process, several events per batch.
+by an executor (``digests.py``): in this process, several events per batch, or
+on a Ray cluster (``--executor ray``, ``ray_executor.py``); the store, history and
+rendering always stay here.
 
 Faults: a build holds the database's lock file (a second build fails at once with a
 clear message); each digest is committed as soon as it is made, so a killed build
@@ -19,6 +21,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -26,7 +29,16 @@ from typing import TYPE_CHECKING, Protocol
 from .archive import nav_for, scan, update_archive
 from .cluster import group_events, single_event
 from .dedup import deduplicate
-from .digests import BackendSpec, Executor, LocalExecutor, digest_key, summarize_all
+from .device import resolve_device
+from .digests import (
+    BackendSpec,
+    Executor,
+    cache_options,
+    digest_key,
+    make_executor,
+    summarize_all,
+    with_device,
+)
 from .embed import embed_articles, get_embedder
 from .errors import BriefingError, InputError, StoreError
 from .history import find_matches, gone_events, history_for
@@ -36,7 +48,7 @@ from .models import Article, Briefing, BriefingEvent, Event, History, Limit, Sta
 from .render import make_environment, write_outputs
 from .resources import data_dir
 from .store import Store, lock_database, open_database
-from .summarize import check_backend, get_summarizer, summarize_event
+from .summarize import check_backend, summarize_event
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -69,6 +81,9 @@ class BuildOptions:
     ``max_corpus_chars`` for the articles of the window together, and
     ``max_input_tokens`` for the source excerpts a model backend reads per event
     (None: the backend's own default, 450 for hf; the extractive backend has none).
+    ``executor`` is ``local`` or ``ray`` (``ray_address``: None starts a local Ray
+    instance; ``workers``: None is one per node, or one per GPU on CUDA);
+    ``device`` is ``auto``, ``cpu`` or ``cuda``.
     """
 
     paths: tuple[Path, ...]
@@ -84,6 +99,10 @@ class BuildOptions:
     max_article_chars: int = MAX_ARTICLE_CHARS
     max_corpus_chars: int = MAX_CORPUS_CHARS
     max_input_tokens: int | None = None
+    executor: str = "local"
+    ray_address: str | None = None
+    workers: int | None = None
+    device: str = "auto"
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,38 +215,43 @@ def _build(
     backend_options = options.backend_options
     if options.max_input_tokens is not None and options.backend != "extractive":
         backend_options = (*backend_options, ("source_tokens", options.max_input_tokens))
-    executor = LocalExecutor(BackendSpec(options.backend, backend_options))
-    embedder = executor.embedder() if articles else None
-    vectors = embed_articles(articles, embedder=embedder, store=store)
-    events = sorted(group_events(articles, vectors), key=rank_key)
+    spec = BackendSpec(options.backend, backend_options)
+    with closing(make_executor(spec, executor=options.executor, address=options.ray_address,
+                               workers=options.workers, device=options.device)) as executor:
+        backend_options = executor.backend.options
+        embedder = executor.embedder() if articles else None
+        vectors = embed_articles(articles, embedder=embedder, store=store)
+        events = sorted(group_events(articles, vectors), key=rank_key)
 
-    prompt_dir = dict(backend_options).get("prompt_dir")
-    fingerprint = _prompt_fingerprint(options.backend, prompt_dir)
-    key_options = (*backend_options, ("prompt", fingerprint))
-    summaries = summarize_all(
-        events,
-        executor,
-        store=store,
-        backend=options.backend,
-        key_options=key_options,
-        max_words=options.max_words,
-        progress=progress,
-    )
+        prompt_dir = dict(backend_options).get("prompt_dir")
+        fingerprint = _prompt_fingerprint(options.backend, prompt_dir)
+        key_options = (*cache_options(executor.backend), ("prompt", fingerprint))
+        summaries = summarize_all(
+            events,
+            executor,
+            store=store,
+            backend=options.backend,
+            key_options=key_options,
+            max_words=options.max_words,
+            progress=progress,
+        )
 
-    matches, earlier = find_matches(
-        events, store, date=options.date, out_dir=options.out_dir, embedder=embedder
-    )
-    items = []
-    for rank, (event, summary, _) in enumerate(summaries, start=1):
-        history = history_for(event, matches.get(event.id), out_dir=options.out_dir)
-        if history.status == "developing":
-            new = Event(event.id, tuple(a for a in event.articles if a.id in history.new_articles))
-            key = "w" + digest_key(new, options.backend, key_options, options.max_words)[1:]
-            history, summary = _whats_new(
-                event, history, summary, store=store, key=key, executor=executor,
-                backend=options.backend,
-            )
-        items.append(BriefingEvent(event=event, summary=summary, rank=rank, history=history))
+        matches, earlier = find_matches(
+            events, store, date=options.date, out_dir=options.out_dir, embedder=embedder
+        )
+        items = []
+        for rank, (event, summary, _) in enumerate(summaries, start=1):
+            history = history_for(event, matches.get(event.id), out_dir=options.out_dir)
+            if history.status == "developing":
+                new_ids = set(history.new_articles)
+                new = Event(event.id, tuple(a for a in event.articles if a.id in new_ids))
+                key = "w" + digest_key(new, options.backend, key_options, options.max_words)[1:]
+                history, summary = _whats_new(
+                    event, history, summary, store=store, key=key, executor=executor,
+                    backend=options.backend,
+                )
+            items.append(BriefingEvent(event=event, summary=summary, rank=rank, history=history))
+
 
     stats = Stats(
         read=len(read),
@@ -298,6 +322,7 @@ def summarize_files(
     backend: str,
     max_words: int,
     options: dict[str, object] | None = None,
+    device: str = "auto",
 ) -> SummarizeResult:
     """Read the files as the articles of one event and summarize it with citations."""
     check_backend(backend)
@@ -305,10 +330,12 @@ def summarize_files(
     articles = deduplicate([cap_article(a, MAX_ARTICLE_CHARS) for a in corpus.articles]).articles
     if not articles:
         raise InputError("no readable article in " + ", ".join(str(p) for p in paths))
-    embedder = get_embedder()
+    resolved = resolve_device(device)
+    embedder = get_embedder(resolved)
     vectors = embed_articles(articles, embedder=embedder)
     event = single_event(articles, vectors)
-    summarizer = get_summarizer(backend, **(options or {}))
+    spec = with_device(BackendSpec(backend, tuple((options or {}).items())), resolved)
+    summarizer = spec.create()
     summary = summarize_event(event.articles, summarizer, max_words=max_words, embedder=embedder)
     numbers = {a.id: n for n, a in enumerate(event.articles, start=1)}
     return SummarizeResult(BriefingEvent(event, summary, rank=1), numbers, corpus.skipped)
