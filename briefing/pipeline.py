@@ -33,13 +33,13 @@ from .device import resolve_device
 from .digests import (
     BackendSpec,
     Executor,
+    LocalExecutor,
     cache_options,
     digest_key,
     make_executor,
     summarize_all,
-    with_device,
 )
-from .embed import embed_articles, get_embedder
+from .embed import embed_articles
 from .errors import BriefingError, InputError, StoreError
 from .history import find_matches, gone_events, history_for
 from .ingest import ingest
@@ -187,7 +187,8 @@ def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -
         except sqlite3.Error as e:
             raise StoreError(f"cannot write the database {options.db_path}: {e}") from e
         try:
-            return _build(options, store, run_id, env, progress or _Silent())
+            with closing(_executor(options)) as executor:  # a bad device fails before ingest
+                return _build(options, store, run_id, env, progress or _Silent(), executor)
         except (BriefingError, sqlite3.Error) as e:
             try:
                 store.fail_run(run_id, str(e))
@@ -198,8 +199,19 @@ def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -
             raise
 
 
+def _executor(options: BuildOptions) -> Executor:
+    """Create the build's executor, its backend given the input token limit."""
+    backend_options = options.backend_options
+    if options.max_input_tokens is not None and options.backend != "extractive":
+        backend_options = (*backend_options, ("source_tokens", options.max_input_tokens))
+    return make_executor(BackendSpec(options.backend, backend_options), executor=options.executor,
+                         address=options.ray_address, workers=options.workers,
+                         device=options.device)
+
+
 def _build(
-    options: BuildOptions, store: Store, run_id: int, env: Environment, progress: Progress
+    options: BuildOptions, store: Store, run_id: int, env: Environment, progress: Progress,
+    executor: Executor,
 ) -> BuildResult:
     """Run the stages of one build under the database lock."""
     corpus = ingest(list(options.paths), reference_date=options.date)
@@ -212,46 +224,38 @@ def _build(
     articles, left_out, corpus_limit = cap_corpus(deduped.articles, options.max_corpus_chars)
     skipped = (*corpus.skipped, *left_out)
 
-    backend_options = options.backend_options
-    if options.max_input_tokens is not None and options.backend != "extractive":
-        backend_options = (*backend_options, ("source_tokens", options.max_input_tokens))
-    spec = BackendSpec(options.backend, backend_options)
-    with closing(make_executor(spec, executor=options.executor, address=options.ray_address,
-                               workers=options.workers, device=options.device)) as executor:
-        backend_options = executor.backend.options
-        embedder = executor.embedder() if articles else None
-        vectors = embed_articles(articles, embedder=embedder, store=store)
-        events = sorted(group_events(articles, vectors), key=rank_key)
+    backend_options = executor.backend.options
+    embedder = executor.embedder() if articles else None
+    vectors = embed_articles(articles, embedder=embedder, store=store)
+    events = sorted(group_events(articles, vectors), key=rank_key)
 
-        prompt_dir = dict(backend_options).get("prompt_dir")
-        fingerprint = _prompt_fingerprint(options.backend, prompt_dir)
-        key_options = (*cache_options(executor.backend), ("prompt", fingerprint))
-        summaries = summarize_all(
-            events,
-            executor,
-            store=store,
-            backend=options.backend,
-            key_options=key_options,
-            max_words=options.max_words,
-            progress=progress,
-        )
+    prompt_dir = dict(backend_options).get("prompt_dir")
+    fingerprint = _prompt_fingerprint(options.backend, prompt_dir)
+    key_options = (*cache_options(executor.backend), ("prompt", fingerprint))
+    summaries = summarize_all(
+        events,
+        executor,
+        store=store,
+        backend=options.backend,
+        key_options=key_options,
+        max_words=options.max_words,
+        progress=progress,
+    )
 
-        matches, earlier = find_matches(
-            events, store, date=options.date, out_dir=options.out_dir, embedder=embedder
-        )
-        items = []
-        for rank, (event, summary, _) in enumerate(summaries, start=1):
-            history = history_for(event, matches.get(event.id), out_dir=options.out_dir)
-            if history.status == "developing":
-                new_ids = set(history.new_articles)
-                new = Event(event.id, tuple(a for a in event.articles if a.id in new_ids))
-                key = "w" + digest_key(new, options.backend, key_options, options.max_words)[1:]
-                history, summary = _whats_new(
-                    event, history, summary, store=store, key=key, executor=executor,
-                    backend=options.backend,
-                )
-            items.append(BriefingEvent(event=event, summary=summary, rank=rank, history=history))
-
+    matches, earlier = find_matches(
+        events, store, date=options.date, out_dir=options.out_dir, embedder=embedder
+    )
+    items = []
+    for rank, (event, summary, _) in enumerate(summaries, start=1):
+        history = history_for(event, matches.get(event.id), out_dir=options.out_dir)
+        if history.status == "developing":
+            new = Event(event.id, tuple(a for a in event.articles if a.id in history.new_articles))
+            key = "w" + digest_key(new, options.backend, key_options, options.max_words)[1:]
+            history, summary = _whats_new(
+                event, history, summary, store=store, key=key, executor=executor,
+                backend=options.backend,
+            )
+        items.append(BriefingEvent(event=event, summary=summary, rank=rank, history=history))
 
     stats = Stats(
         read=len(read),
@@ -330,12 +334,12 @@ def summarize_files(
     articles = deduplicate([cap_article(a, MAX_ARTICLE_CHARS) for a in corpus.articles]).articles
     if not articles:
         raise InputError("no readable article in " + ", ".join(str(p) for p in paths))
-    resolved = resolve_device(device)
-    embedder = get_embedder(resolved)
+    local = LocalExecutor(BackendSpec(backend, tuple((options or {}).items())),
+                          device=resolve_device(device))
+    embedder = local.embedder()
     vectors = embed_articles(articles, embedder=embedder)
     event = single_event(articles, vectors)
-    spec = with_device(BackendSpec(backend, tuple((options or {}).items())), resolved)
-    summarizer = spec.create()
+    summarizer = local.summarizer()
     summary = summarize_event(event.articles, summarizer, max_words=max_words, embedder=embedder)
     numbers = {a.id: n for n, a in enumerate(event.articles, start=1)}
     return SummarizeResult(BriefingEvent(event, summary, rank=1), numbers, corpus.skipped)
