@@ -207,9 +207,12 @@ def build_and_report(options: BuildOptions, config: Config) -> BuildResult:
     help="Digest length limit in words.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the event as JSON.")
+@click.option("--device", default="auto", show_default=True, envvar="BRIEFING_DEVICE",
+              help="auto (a GPU when present), cpu or cuda.")
 @backend_options
 def summarize(
-    files: tuple[Path, ...], max_words: int, as_json: bool, backend: str, model: str | None
+    files: tuple[Path, ...], max_words: int, as_json: bool, device: str, backend: str,
+    model: str | None,
 ) -> None:
     """Summarize FILES as one event: print its headline and cited digest.
 
@@ -219,7 +222,9 @@ def summarize(
     """
     prepare_backend(backend, model)
     options = {"model": model} if model else {}
-    result = summarize_files(list(files), backend=backend, max_words=max_words, options=options)
+    result = summarize_files(
+        list(files), backend=backend, max_words=max_words, options=options, device=device
+    )
     for skipped in result.skipped:
         _err.print(f"skipped {printable(skipped.path)}: {printable(skipped.reason)}", markup=False,
                    soft_wrap=True)

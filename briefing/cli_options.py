@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from .config import FORMATS, Config
+from .device import check_device
 from .errors import BriefingError
 from .pipeline import BuildOptions
 
@@ -57,6 +58,20 @@ _BUILD = [
                  envvar="BRIEFING_MAX_INPUT_TOKENS", show_envvar=True,
                  help="hf backend: tokens of source excerpts the model reads per event "
                       "(default: 450)."),
+    click.option("--executor", type=click.Choice(["local", "ray"]), envvar="BRIEFING_EXECUTOR",
+                 show_envvar=True,
+                 help="Where digests and embeddings are computed: local (this process) or ray "
+                      "(a Ray cluster) (default: local)."),
+    click.option("--ray-address", envvar="BRIEFING_RAY_ADDRESS", show_envvar=True,
+                 metavar="HOST:PORT",
+                 help="With --executor ray: the cluster to use (default: start a local Ray "
+                      "instance for this build)."),
+    click.option("--workers", type=click.IntRange(1), envvar="BRIEFING_WORKERS",
+                 show_envvar=True,
+                 help="With --executor ray: how many workers, each holding a model (default: "
+                      "one per node, one per GPU with cuda)."),
+    click.option("--device", envvar="BRIEFING_DEVICE", show_envvar=True,
+                 help="auto (a GPU when present), cpu or cuda (default: auto)."),
 ]
 
 _FETCH = [
@@ -106,6 +121,10 @@ class BuildFlags:
     max_article_chars: int | None = None
     max_corpus_chars: int | None = None
     max_input_tokens: int | None = None
+    executor: str | None = None
+    ray_address: str | None = None
+    workers: int | None = None
+    device: str | None = None
 
     def apply(self, config: Config) -> Config:
         """Return ``config`` with the given flags laid over it."""
@@ -114,6 +133,8 @@ class BuildFlags:
         given = {names.get(k, k): v for k, v in _given(self).items()}
         if "formats" in given:
             given["formats"] = parse_formats(given["formats"])
+        if "device" in given:
+            given["device"] = check_device(given["device"])
         return replace(config, **given)
 
 
@@ -169,5 +190,6 @@ def to_build_options(config: Config, *, paths: tuple[Path, ...], date: Any) -> B
         formats=config.formats, backend=config.backend, backend_options=tuple(backend_options),
         max_words=config.max_words, template_dirs=config.templates,
         max_article_chars=config.max_article_chars, max_corpus_chars=config.max_corpus_chars,
-        max_input_tokens=config.max_input_tokens,
+        max_input_tokens=config.max_input_tokens, executor=config.executor,
+        ray_address=config.ray_address, workers=config.workers, device=config.device,
     )

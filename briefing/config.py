@@ -25,6 +25,10 @@ Layout::
     formats = ["md", "html", "json"]
     templates = ["my-templates"]   # folders overriding the shipped templates
     prompts = "my-prompts"         # folder overriding the shipped prompts
+    executor = "local"             # or "ray": digests and embeddings on a Ray cluster
+    ray_address = "head:6379"      # ray: the cluster (default: start a local instance)
+    workers = 2                    # ray: actors, each holding a model (default: one per node)
+    device = "auto"                # auto, cpu or cuda
     feeds = ["https://example.org/rss", {url = "https://example.com/atom", name = "Example"}]
 
     [fetch]                        # `briefing fetch`
@@ -47,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .device import check_device
 from .errors import ConfigError
 from .limits import MAX_ARTICLE_CHARS, MAX_CORPUS_CHARS
 
@@ -99,6 +104,10 @@ class Config:
     formats: tuple[str, ...] = FORMATS
     templates: tuple[Path, ...] = ()
     prompts: Path | None = None
+    executor: str = "local"
+    ray_address: str | None = None  # None: start a local Ray instance
+    workers: int | None = None  # None: one Ray worker per node (per GPU on CUDA)
+    device: str = "auto"
     fetch: FetchSettings = field(default_factory=FetchSettings)
     email: tuple[tuple[str, Any], ...] = ()  # the checked [email] table, as pairs
 
@@ -166,6 +175,21 @@ def _backend(path: Path, key: str, value: Any) -> str:
     return name
 
 
+def _executor(path: Path, key: str, value: Any) -> str:
+    from .digests import EXECUTORS
+
+    if value not in EXECUTORS:
+        raise _fail(path, key, f"must be one of {', '.join(EXECUTORS)}, not {value!r}")
+    return str(value)
+
+
+def _device(path: Path, key: str, value: Any) -> str:
+    try:
+        return check_device(_string(path, key, value))
+    except ConfigError:
+        raise _fail(path, key, f"must be auto, cpu, cuda or cuda:N, not {value!r}") from None
+
+
 def _formats(path: Path, key: str, value: Any) -> tuple[str, ...]:
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list) or not items or not all(isinstance(i, str) for i in items):
@@ -212,6 +236,8 @@ _TOP: dict[str, Callable[[Path, str, Any], Any]] = {
     "max_corpus_chars": _number(1000, integer=True),
     "max_input_tokens": _number(50, integer=True),
     "templates": _folders, "prompts": _path,
+    "executor": _executor, "ray_address": _string, "workers": _number(1, integer=True),
+    "device": _device,
 }
 _FETCH: dict[str, Callable[[Path, str, Any], Any]] = {
     "folder": _path, "delay": _number(0, integer=False),

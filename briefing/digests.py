@@ -8,7 +8,14 @@ store, history and rendering stay with the caller.
 
 ``LocalExecutor`` runs in this process: the backend is loaded once, on the first
 digest that is not cached, and events go to it ``batch_size`` at a time (the hf
-backend decodes a batch together; see ``summarize.runtime``).
+backend decodes a batch together; see ``summarize.runtime``). ``RayExecutor``
+(``ray_executor.py``) runs the same code in actors on a Ray cluster;
+``make_executor`` picks one from the build options.
+
+The device (``--device``) reaches the embedder and the hf backend only: other
+backends take no such option. The digest cache key includes the device only when
+it is a GPU, since the hf backend runs in bf16 there and may word a digest
+differently; CPU keys stay as they were.
 """
 
 from __future__ import annotations
@@ -20,7 +27,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from .device import resolve_device
 from .embed import Embedder, get_embedder
+from .errors import ConfigError
 from .models import Article, Dropped, Event, Sentence, Summary
 from .summarize import Summarizer, get_summarizer, summarize_events, summarize_update
 
@@ -50,8 +59,30 @@ class DigestJob:
     max_words: int
 
 
+EXECUTORS = ("local", "ray")
+
+
+def with_device(spec: BackendSpec, device: str) -> BackendSpec:
+    """Give the hf backend its (resolved) device; other backends take none."""
+    if spec.name != "hf" or "device" in dict(spec.options):
+        return spec
+    return BackendSpec(spec.name, (*spec.options, ("device", device)))
+
+
+def cache_options(spec: BackendSpec) -> tuple[tuple[str, object], ...]:
+    """Return the options that go into digest cache keys: all but a ``cpu`` device."""
+    return tuple((k, v) for k, v in spec.options if (k, v) != ("device", "cpu"))
+
+
 class Executor(Protocol):
-    """Computes digests and embeddings, locally or on a cluster."""
+    """Computes digests and embeddings, locally or on a cluster.
+
+    ``backend`` is the backend as it runs (the hf backend with its device) and
+    ``device`` the resolved device: ``cpu`` or ``cuda``.
+    """
+
+    backend: BackendSpec
+    device: str
 
     def embedder(self) -> Embedder:
         """Return an object whose ``encode(texts)`` embeds texts as the local model does."""
@@ -73,15 +104,18 @@ class Executor(Protocol):
 class LocalExecutor:
     """Digests in this process, the backend loaded once and fed ``batch_size`` events at a time."""
 
-    def __init__(self, backend: BackendSpec, *, embedder: Embedder | None = None) -> None:
-        self.backend = backend
+    def __init__(
+        self, backend: BackendSpec, *, embedder: Embedder | None = None, device: str = "cpu"
+    ) -> None:
+        self.device = device
+        self.backend = with_device(backend, device)
         self._embedder = embedder
         self._summarizer: Summarizer | None = None
 
     def embedder(self) -> Embedder:
-        """Return the process-wide embedder (loaded on first use)."""
+        """Return the process-wide embedder on this executor's device (loaded on first use)."""
         if self._embedder is None:
-            self._embedder = get_embedder()
+            self._embedder = get_embedder(self.device)
         return self._embedder
 
     def summarizer(self) -> Summarizer:
@@ -117,6 +151,24 @@ class LocalExecutor:
     def close(self) -> None:
         """Drop the loaded backend."""
         self._summarizer = None
+
+
+def make_executor(
+    backend: BackendSpec,
+    *,
+    executor: str = "local",
+    address: str | None = None,
+    workers: int | None = None,
+    device: str = "auto",
+) -> Executor:
+    """Create the executor a build asked for: ``local`` (this process) or ``ray``."""
+    if executor == "local":
+        return LocalExecutor(backend, device=resolve_device(device))
+    if executor == "ray":
+        from .ray_executor import RayExecutor
+
+        return RayExecutor(backend, address=address, workers=workers, device=device)
+    raise ConfigError(f"unknown executor {executor!r}; choose from {', '.join(EXECUTORS)}")
 
 
 def speed_note(summarizer: object) -> str:

@@ -58,10 +58,10 @@ class Embedder:
         return np.asarray(vectors, dtype=np.float32)
 
 
-@lru_cache(maxsize=1)
-def get_embedder() -> Embedder:
-    """Return the process-wide embedder, loading it on first use."""
-    return Embedder()
+@lru_cache(maxsize=2)
+def get_embedder(device: str = "cpu") -> Embedder:
+    """Return the process-wide embedder on ``device`` (a resolved one), loading it on first use."""
+    return Embedder(device=device)
 
 
 def embedding_text(article: Article) -> str:

@@ -4,7 +4,9 @@ ingest → store → window → dedup → embed → group → summarize (+ verif
 → history (new / developing / unchanged, what's new) → render → write → archive.
 Every stage passes frozen dataclasses to the next; the store records each step
 so a re-run reuses embeddings, digests and what's-new sentences. Digests are made
-by an executor (``digests.py``): in this process, several events per batch.
+by an executor (``digests.py``): in this process, several events per batch, or
+on a Ray cluster (``--executor ray``, ``ray_executor.py``); the store, history and
+rendering always stay here.
 
 Faults: a build holds the database's lock file (a second build fails at once with a
 clear message); each digest is committed as soon as it is made, so a killed build
@@ -19,6 +21,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -26,8 +29,17 @@ from typing import TYPE_CHECKING, Protocol
 from .archive import nav_for, scan, update_archive
 from .cluster import group_events, single_event
 from .dedup import deduplicate
-from .digests import BackendSpec, Executor, LocalExecutor, digest_key, summarize_all
-from .embed import embed_articles, get_embedder
+from .device import resolve_device
+from .digests import (
+    BackendSpec,
+    Executor,
+    LocalExecutor,
+    cache_options,
+    digest_key,
+    make_executor,
+    summarize_all,
+)
+from .embed import embed_articles
 from .errors import BriefingError, InputError, StoreError
 from .history import find_matches, gone_events, history_for
 from .ingest import ingest
@@ -36,7 +48,7 @@ from .models import Article, Briefing, BriefingEvent, Event, History, Limit, Sta
 from .render import make_environment, write_outputs
 from .resources import data_dir
 from .store import Store, lock_database, open_database
-from .summarize import check_backend, get_summarizer, summarize_event
+from .summarize import check_backend, summarize_event
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -69,6 +81,9 @@ class BuildOptions:
     ``max_corpus_chars`` for the articles of the window together, and
     ``max_input_tokens`` for the source excerpts a model backend reads per event
     (None: the backend's own default, 450 for hf; the extractive backend has none).
+    ``executor`` is ``local`` or ``ray`` (``ray_address``: None starts a local Ray
+    instance; ``workers``: None is one per node, or one per GPU on CUDA);
+    ``device`` is ``auto``, ``cpu`` or ``cuda``.
     """
 
     paths: tuple[Path, ...]
@@ -84,6 +99,10 @@ class BuildOptions:
     max_article_chars: int = MAX_ARTICLE_CHARS
     max_corpus_chars: int = MAX_CORPUS_CHARS
     max_input_tokens: int | None = None
+    executor: str = "local"
+    ray_address: str | None = None
+    workers: int | None = None
+    device: str = "auto"
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +187,8 @@ def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -
         except sqlite3.Error as e:
             raise StoreError(f"cannot write the database {options.db_path}: {e}") from e
         try:
-            return _build(options, store, run_id, env, progress or _Silent())
+            with closing(_executor(options)) as executor:  # a bad device fails before ingest
+                return _build(options, store, run_id, env, progress or _Silent(), executor)
         except (BriefingError, sqlite3.Error) as e:
             try:
                 store.fail_run(run_id, str(e))
@@ -179,8 +199,19 @@ def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -
             raise
 
 
+def _executor(options: BuildOptions) -> Executor:
+    """Create the build's executor, its backend given the input token limit."""
+    backend_options = options.backend_options
+    if options.max_input_tokens is not None and options.backend != "extractive":
+        backend_options = (*backend_options, ("source_tokens", options.max_input_tokens))
+    return make_executor(BackendSpec(options.backend, backend_options), executor=options.executor,
+                         address=options.ray_address, workers=options.workers,
+                         device=options.device)
+
+
 def _build(
-    options: BuildOptions, store: Store, run_id: int, env: Environment, progress: Progress
+    options: BuildOptions, store: Store, run_id: int, env: Environment, progress: Progress,
+    executor: Executor,
 ) -> BuildResult:
     """Run the stages of one build under the database lock."""
     corpus = ingest(list(options.paths), reference_date=options.date)
@@ -193,17 +224,14 @@ def _build(
     articles, left_out, corpus_limit = cap_corpus(deduped.articles, options.max_corpus_chars)
     skipped = (*corpus.skipped, *left_out)
 
-    backend_options = options.backend_options
-    if options.max_input_tokens is not None and options.backend != "extractive":
-        backend_options = (*backend_options, ("source_tokens", options.max_input_tokens))
-    executor = LocalExecutor(BackendSpec(options.backend, backend_options))
+    backend_options = executor.backend.options
     embedder = executor.embedder() if articles else None
     vectors = embed_articles(articles, embedder=embedder, store=store)
     events = sorted(group_events(articles, vectors), key=rank_key)
 
     prompt_dir = dict(backend_options).get("prompt_dir")
     fingerprint = _prompt_fingerprint(options.backend, prompt_dir)
-    key_options = (*backend_options, ("prompt", fingerprint))
+    key_options = (*cache_options(executor.backend), ("prompt", fingerprint))
     summaries = summarize_all(
         events,
         executor,
@@ -298,6 +326,7 @@ def summarize_files(
     backend: str,
     max_words: int,
     options: dict[str, object] | None = None,
+    device: str = "auto",
 ) -> SummarizeResult:
     """Read the files as the articles of one event and summarize it with citations."""
     check_backend(backend)
@@ -305,10 +334,12 @@ def summarize_files(
     articles = deduplicate([cap_article(a, MAX_ARTICLE_CHARS) for a in corpus.articles]).articles
     if not articles:
         raise InputError("no readable article in " + ", ".join(str(p) for p in paths))
-    embedder = get_embedder()
+    local = LocalExecutor(BackendSpec(backend, tuple((options or {}).items())),
+                          device=resolve_device(device))
+    embedder = local.embedder()
     vectors = embed_articles(articles, embedder=embedder)
     event = single_event(articles, vectors)
-    summarizer = get_summarizer(backend, **(options or {}))
+    summarizer = local.summarizer()
     summary = summarize_event(event.articles, summarizer, max_words=max_words, embedder=embedder)
     numbers = {a.id: n for n, a in enumerate(event.articles, start=1)}
     return SummarizeResult(BriefingEvent(event, summary, rank=1), numbers, corpus.skipped)
