@@ -24,8 +24,9 @@ from .cli_send import SmtpOptions, send, smtp_options
 from .config import Config, find_config
 from .errors import BriefingError
 from .mail import send_briefing
-from .pipeline import BuildOptions, BuildResult, build_briefing, summarize_files
+from .pipeline import BuildOptions, BuildResult, build_briefing
 from .render import event_to_dict, make_environment
+from .single import summarize_files
 
 _err = Console(stderr=True, highlight=False)
 

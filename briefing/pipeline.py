@@ -20,27 +20,24 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from .archive import nav_for, scan, update_archive
-from .cluster import group_events, single_event
+from .cluster import group_events
 from .dedup import deduplicate
-from .device import resolve_device
 from .digests import (
     BackendSpec,
     Executor,
-    LocalExecutor,
     cache_options,
     digest_key,
     make_executor,
     summarize_all,
 )
 from .embed import embed_articles
-from .errors import BriefingError, InputError, StoreError
+from .errors import BriefingError, StoreError
 from .history import find_matches, gone_events, history_for
 from .ingest import ingest
 from .limits import MAX_ARTICLE_CHARS, MAX_CORPUS_CHARS, cap_article, cap_corpus
@@ -48,7 +45,7 @@ from .models import Article, Briefing, BriefingEvent, Event, History, Limit, Sta
 from .render import make_environment, write_outputs
 from .resources import data_dir
 from .store import Store, lock_database, open_database
-from .summarize import check_backend, summarize_event
+from .summarize import check_backend
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -309,37 +306,3 @@ def _build(
         notes=tuple(notes),
         updated=tuple(updated),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class SummarizeResult:
-    """Files summarized as one event; ``numbers`` maps article ids to citation numbers."""
-
-    item: BriefingEvent
-    numbers: dict[str, int]
-    skipped: tuple = ()
-
-
-def summarize_files(
-    paths: Sequence[Path],
-    *,
-    backend: str,
-    max_words: int,
-    options: dict[str, object] | None = None,
-    device: str = "auto",
-) -> SummarizeResult:
-    """Read the files as the articles of one event and summarize it with citations."""
-    check_backend(backend)
-    corpus = ingest(list(paths))
-    articles = deduplicate([cap_article(a, MAX_ARTICLE_CHARS) for a in corpus.articles]).articles
-    if not articles:
-        raise InputError("no readable article in " + ", ".join(str(p) for p in paths))
-    local = LocalExecutor(BackendSpec(backend, tuple((options or {}).items())),
-                          device=resolve_device(device))
-    embedder = local.embedder()
-    vectors = embed_articles(articles, embedder=embedder)
-    event = single_event(articles, vectors)
-    summarizer = local.summarizer()
-    summary = summarize_event(event.articles, summarizer, max_words=max_words, embedder=embedder)
-    numbers = {a.id: n for n, a in enumerate(event.articles, start=1)}
-    return SummarizeResult(BriefingEvent(event, summary, rank=1), numbers, corpus.skipped)
