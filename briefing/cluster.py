@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 from sklearn.cluster import AgglomerativeClustering
 
 from .linkage import components, sparse_average_linkage
@@ -69,10 +70,23 @@ def _dense_labels(sim: np.ndarray, threshold: float) -> np.ndarray:
 
 def _event(arts: Sequence[Article], members: np.ndarray, sim: np.ndarray) -> Event:
     """Make an event of ``members``, most central first (``sim``: their similarities)."""
-    centrality = sim.mean(axis=1).round(9)  # blocks and the full matrix differ by ~1e-16
+    centrality = (
+        np.asarray(sim.mean(axis=1)).ravel().round(9)
+    )  # blocks and the full matrix differ by ~1e-16
     ranked = sorted(range(len(members)), key=lambda x: (-float(centrality[x]), arts[members[x]].id))
     chosen = tuple(arts[members[x]] for x in ranked)
     return Event(id=event_id(chosen), articles=chosen)
+
+
+def _sparse_block(members: np.ndarray, i: np.ndarray, j: np.ndarray, s: np.ndarray):  # type: ignore[no-untyped-def]
+    """Return the similarity of ``members`` as a sparse matrix of their candidate pairs."""
+    local = np.full(int(max(i.max(initial=0), j.max(initial=0), members.max())) + 1, -1)
+    local[members] = np.arange(len(members))
+    keep = (local[i] >= 0) & (local[j] >= 0)
+    a, b = local[i[keep]], local[j[keep]]
+    n = len(members)
+    pairs = sparse.coo_matrix((s[keep], (a, b)), shape=(n, n))
+    return (pairs + pairs.T + sparse.identity(n)).tocsr()
 
 
 def _sparse_events(
@@ -99,8 +113,11 @@ def _sparse_events(
         )
         for label in np.unique(labels):
             members = comp[labels == label]
-            sim = block_similarity(f, members, members, max_gap_days=max_gap_days)
-            np.fill_diagonal(sim, 1.0)
+            if len(members) <= scale.component_limit:
+                sim = block_similarity(f, members, members, max_gap_days=max_gap_days)
+                np.fill_diagonal(sim, 1.0)
+            else:  # too big for a dense matrix: the candidate pairs stand for all
+                sim = _sparse_block(members, i, j, s)
             events.append(_event(arts, members, sim))
     return events
 
