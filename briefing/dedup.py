@@ -27,7 +27,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from .models import Article, Source
-from .text import normalize, words
+from .text import joined_words, normalize, words
 
 HASH_PREFIX = "b2:"
 CANDIDATE_FACTOR = 0.75  # LSH candidate threshold, as a share of the Jaccard threshold
@@ -57,13 +57,14 @@ def _shingle_digests(text: str, size: int = 5) -> bytes:
     The shingles are those of ``shingles()``, repeats included (a minimum does not
     care); the loop runs in C through ``map`` because it is the hot spot of dedup.
     """
-    tokens = words(text)
+    joined_text = joined_words(text)
+    tokens = joined_text.split(" ") if joined_text else []
     if len(tokens) <= size:
-        return hashlib.sha1(" ".join(tokens).encode("utf-8")).digest() if tokens else b""
-    joined = " ".join(tokens).encode("utf-8")
+        return hashlib.sha1(joined_text.encode("utf-8")).digest() if tokens else b""
+    joined = joined_text.encode("utf-8")
     lengths = (
         map(len, tokens)
-        if len(joined) == sum(map(len, tokens)) + len(tokens) - 1
+        if len(joined) == len(joined_text)
         else (len(t.encode("utf-8")) for t in tokens)
     )
     starts = [0, *accumulate(n + 1 for n in lengths)]

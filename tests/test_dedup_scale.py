@@ -8,6 +8,7 @@ from datasketch import MinHash, MinHashLSH
 
 from briefing import dedup
 from briefing.dedup import _candidate_pairs, shingles, signatures
+from briefing.text import joined_words, words
 
 from .conftest import DEMO
 
@@ -17,6 +18,7 @@ TEXTS = [
     "one two three four five",
     "one two three four five six",
     "Ünïcode Straße ΣΊΣΥΦΟΣ café naïve: the end of it all, here and now, ﬁne.",
+    "İSTANBUL ŉ ǅ Ⅻ ½ 45,000 1.5 don’t ΌΣΟΣ ﬃ ᾼ a b c d e f g h i j",
     *(p.read_text(encoding="utf-8") for p in sorted(DEMO.glob("*.txt"))),
 ]
 
@@ -39,10 +41,15 @@ def test_signatures_equal_datasketch_minhash(monkeypatch, batch):
         assert np.array_equal(datasketch_minhash(text).hashvalues, row)
 
 
+@pytest.mark.parametrize("text", TEXTS)
+def test_joined_words_are_the_words_joined(text):
+    assert joined_words(text) == " ".join(words(text))
+
+
 def test_candidates_equal_datasketch_lsh_queries():
     rng = random.Random(0)
     texts = []
-    for t in TEXTS[5:]:
+    for t in TEXTS[6:]:
         tokens = t.split()
         texts.append(t)
         for edits in (1, 5, 40):  # near copies, looser copies, barely related
@@ -59,4 +66,4 @@ def test_candidates_equal_datasketch_lsh_queries():
         lsh.insert(i, m)
 
     assert _candidate_pairs(sigs, 0.6) == expected
-    assert len(expected) > len(TEXTS[5:])  # the near copies are found
+    assert len(expected) > len(TEXTS[6:])  # the near copies are found
