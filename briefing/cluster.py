@@ -26,7 +26,7 @@ from sklearn.cluster import AgglomerativeClustering
 from .linkage import components, sparse_average_linkage
 from .models import Article, Event
 from .neighbours import CHUNK, NEIGHBOURS, candidate_edges
-from .similarity import MAX_GAP_DAYS, block_similarity, features, similarity_matrix
+from .similarity import MAX_GAP_DAYS, Features, block_similarity, features, similarity_matrix
 
 __all__ = [
     "MAX_GAP_DAYS",
@@ -68,17 +68,20 @@ def _dense_labels(sim: np.ndarray, threshold: float) -> np.ndarray:
     ).fit_predict(1.0 - sim)
 
 
-def _event(arts: Sequence[Article], members: np.ndarray, sim: np.ndarray) -> Event:
+def _event(
+    arts: Sequence[Article], members: np.ndarray, sim: np.ndarray | sparse.csr_matrix
+) -> Event:
     """Make an event of ``members``, most central first (``sim``: their similarities)."""
-    centrality = (
-        np.asarray(sim.mean(axis=1)).ravel().round(9)
-    )  # blocks and the full matrix differ by ~1e-16
+    # Rounded: a block and the full matrix may differ by ~1e-16, which must not reorder.
+    centrality = np.asarray(sim.mean(axis=1)).ravel().round(9)
     ranked = sorted(range(len(members)), key=lambda x: (-float(centrality[x]), arts[members[x]].id))
     chosen = tuple(arts[members[x]] for x in ranked)
     return Event(id=event_id(chosen), articles=chosen)
 
 
-def _sparse_block(members: np.ndarray, i: np.ndarray, j: np.ndarray, s: np.ndarray):  # type: ignore[no-untyped-def]
+def _sparse_block(
+    members: np.ndarray, i: np.ndarray, j: np.ndarray, s: np.ndarray
+) -> sparse.csr_matrix:
     """Return the similarity of ``members`` as a sparse matrix of their candidate pairs."""
     local = np.full(int(max(i.max(initial=0), j.max(initial=0), members.max())) + 1, -1)
     local[members] = np.arange(len(members))
@@ -97,28 +100,46 @@ def _sparse_events(
     strong = 1.0 - s < 1.0 - threshold  # the pairs that may start a merge
     events = []  # components in order of their first article (by id), then by label
     for comp in components(len(arts), i[strong], j[strong]):
-        if len(comp) <= scale.component_limit:
+        if len(comp) == 1:
+            events.append(Event(id=event_id([arts[comp[0]]]), articles=(arts[comp[0]],)))
+        elif len(comp) <= scale.component_limit:
             sim = block_similarity(f, comp, comp, max_gap_days=max_gap_days)
             np.fill_diagonal(sim, 1.0)
             labels = _dense_labels(sim, threshold)
             for label in np.unique(labels):
                 inside = np.flatnonzero(labels == label)
                 events.append(_event(arts, comp[inside], sim[np.ix_(inside, inside)]))
-            continue
-        local = np.full(len(arts), -1)
-        local[comp] = np.arange(len(comp))
-        within = (local[i] >= 0) & (local[j] >= 0)
-        labels = sparse_average_linkage(
-            len(comp), local[i[within]], local[j[within]], s[within], threshold
-        )
-        for label in np.unique(labels):
-            members = comp[labels == label]
-            if len(members) <= scale.component_limit:
-                sim = block_similarity(f, members, members, max_gap_days=max_gap_days)
-                np.fill_diagonal(sim, 1.0)
-            else:  # too big for a dense matrix: the candidate pairs stand for all
-                sim = _sparse_block(members, i, j, s)
-            events.append(_event(arts, members, sim))
+        else:
+            events.extend(_giant_events(arts, f, comp, (i, j, s), threshold, max_gap_days, scale))
+    return events
+
+
+def _giant_events(
+    arts: Sequence[Article],
+    f: Features,
+    comp: np.ndarray,
+    edges: tuple[np.ndarray, np.ndarray, np.ndarray],
+    threshold: float,
+    max_gap_days: int,
+    scale: Scale,
+) -> list[Event]:
+    """Cluster a component too big for a dense matrix by sparse average linkage."""
+    i, j, s = edges
+    local = np.full(len(arts), -1)
+    local[comp] = np.arange(len(comp))
+    within = (local[i] >= 0) & (local[j] >= 0)
+    labels = sparse_average_linkage(
+        len(comp), local[i[within]], local[j[within]], s[within], threshold
+    )
+    events = []
+    for label in np.unique(labels):
+        members = comp[labels == label]
+        if len(members) <= scale.component_limit:
+            sim = block_similarity(f, members, members, max_gap_days=max_gap_days)
+            np.fill_diagonal(sim, 1.0)
+        else:  # too big for a dense matrix: the candidate pairs stand for all
+            sim = _sparse_block(members, i, j, s)
+        events.append(_event(arts, members, sim))
     return events
 
 

@@ -13,6 +13,8 @@ days, and quadratically only within a window (exact numpy, no approximate index)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
 from .similarity import UNDATED, Features, block_similarity
@@ -21,7 +23,7 @@ NEIGHBOURS = 50  # candidate partners kept per article
 CHUNK = 256  # articles compared with their window at once
 
 
-def _windows(f: Features, max_gap_days: int, chunk: int):  # type: ignore[no-untyped-def]
+def _windows(f: Features, max_gap_days: int, chunk: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Yield (rows, cols): chunks of articles in date order and who they can pair with."""
     order = np.argsort(f.ordinals, kind="stable")  # undated (most negative) first
     ordinals = f.ordinals[order]

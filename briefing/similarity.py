@@ -40,7 +40,7 @@ def _names_and_numbers(text: str) -> list[str]:
     return [m.lower() for m in _NAME_OR_NUMBER.findall(text)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Features:
     """What the similarity of any two articles of a corpus is computed from."""
 
