@@ -108,7 +108,13 @@ def signatures(texts: Sequence[str], *, num_perm: int = 128) -> np.ndarray:
 
     for i, text in enumerate(texts):
         digests = _shingle_digests(text)
-        if digests:
+        if len(digests) // 20 > _BATCH_SHINGLES:  # a long text alone, a block at a time
+            heads = np.frombuffer(digests, dtype=np.uint8).reshape(-1, 20)[:, :4].copy()
+            hv = _fmix32(heads.view("<u4").ravel())
+            for start in range(0, len(hv), _BATCH_SHINGLES):
+                block = a[:, None] * hv[None, start : start + _BATCH_SHINGLES] + b[:, None]
+                np.minimum(out[i], block.min(axis=1), out=out[i])
+        elif digests:
             pending.append((i, digests))
             count += len(digests) // 20
         if count >= _BATCH_SHINGLES:
