@@ -1,69 +1,54 @@
 """Group articles into events.
 
-Two articles are about the same event when they are close in meaning (sentence
-embeddings), share the specific words of the story (TF-IDF over words, and over
-names and numbers, so that two earthquakes or two contract offers stay apart),
-and, when both are dated, were published within ``max_gap_days`` of each other.
-The combined similarity feeds average-linkage agglomerative clustering with a
-fixed threshold. Everything is deterministic: inputs are sorted by id first.
+The combined similarity of two articles (:mod:`briefing.similarity`: embeddings,
+words, names and numbers, a date gap) feeds average-linkage agglomerative
+clustering with a fixed threshold. Everything is deterministic: inputs are
+sorted by id first.
+
+Up to ``Scale.dense_limit`` articles the full similarity matrix is clustered at
+once. A larger corpus never builds all pairs: each article's nearest neighbours
+within its date window (:mod:`briefing.neighbours`) give a sparse graph whose
+connected components at the threshold are clustered one by one
+(:mod:`briefing.linkage`): exactly, with a dense matrix, when a component has at
+most ``Scale.component_limit`` articles, else by sparse average linkage.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 from sklearn.cluster import AgglomerativeClustering
-from sklearn.feature_extraction.text import TfidfVectorizer
 
+from .linkage import components, sparse_average_linkage
 from .models import Article, Event
+from .neighbours import CHUNK, NEIGHBOURS, candidate_edges
+from .similarity import MAX_GAP_DAYS, Features, block_similarity, features, similarity_matrix
 
-# Weights of the three similarities and the linkage threshold; fixed, documented
-# in bench/RESULTS.md with the ecbplus-dev figures they give.
-WEIGHT_EMBEDDING = 0.2
-WEIGHT_NAMES = 0.2
-WEIGHT_WORDS = 0.6
-EMBEDDING_FLOOR = 0.5  # cosines below this count as unrelated; above, rescaled to [0, 1]
-THRESHOLD = 0.215
-MAX_GAP_DAYS = 10
+__all__ = [
+    "MAX_GAP_DAYS",
+    "THRESHOLD",
+    "Scale",
+    "event_id",
+    "group_events",
+    "similarity_matrix",
+    "single_event",
+]
 
-_NAME_OR_NUMBER = re.compile(
-    r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*|\d+(?:[.,]\d+)?)", re.MULTILINE
-)
-
-
-def _names_and_numbers(text: str) -> list[str]:
-    """Return capitalised names (not sentence-initial) and numbers, lower-cased."""
-    return [m.lower() for m in _NAME_OR_NUMBER.findall(text)]
+THRESHOLD = 0.215  # fixed, documented in bench/RESULTS.md with the ecbplus-dev figures
 
 
-def _tfidf_similarity(texts: Sequence[str], **options: object) -> np.ndarray:
-    try:
-        matrix = TfidfVectorizer(sublinear_tf=True, **options).fit_transform(texts)
-    except ValueError:  # empty vocabulary: no words at all
-        return np.zeros((len(texts), len(texts)))
-    return np.asarray((matrix @ matrix.T).todense())
+@dataclass(frozen=True, slots=True)
+class Scale:
+    """Where grouping switches from the full similarity matrix to the sparse path."""
 
-
-def similarity_matrix(
-    articles: Sequence[Article], vectors: np.ndarray, *, max_gap_days: int = MAX_GAP_DAYS
-) -> np.ndarray:
-    """Return the combined pairwise similarity of articles (1 on the diagonal)."""
-    texts = [f"{a.title}\n{a.text}" for a in articles]
-    cosine = vectors @ vectors.T
-    embedding = np.clip((cosine - EMBEDDING_FLOOR) / (1 - EMBEDDING_FLOOR), 0.0, 1.0)
-    names = _tfidf_similarity(texts, analyzer=_names_and_numbers, lowercase=False)
-    word_sim = _tfidf_similarity(texts, stop_words="english")
-    sim = WEIGHT_EMBEDDING * embedding + WEIGHT_NAMES * names + WEIGHT_WORDS * word_sim
-    dates = [a.date for a in articles]
-    for i, di in enumerate(dates):
-        for j, dj in enumerate(dates):
-            if di and dj and abs((di - dj).days) > max_gap_days:
-                sim[i, j] = 0.0
-    np.fill_diagonal(sim, 1.0)
-    return np.clip(sim, 0.0, 1.0)
+    dense_limit: int = 2000  # corpora up to this size: one dense matrix, as always
+    component_limit: int = 2000  # larger components go to sparse average linkage
+    neighbours: int = NEIGHBOURS  # candidate partners per article on the sparse path
+    chunk: int = CHUNK  # articles compared with their date window at once
 
 
 def event_id(articles: Sequence[Article]) -> str:
@@ -72,12 +57,99 @@ def event_id(articles: Sequence[Article]) -> str:
     return "ev:" + hashlib.blake2b(joined.encode(), digest_size=8).hexdigest()
 
 
+def _dense_labels(sim: np.ndarray, threshold: float) -> np.ndarray:
+    if len(sim) == 1:
+        return np.zeros(1, dtype=int)
+    return AgglomerativeClustering(
+        n_clusters=None,
+        metric="precomputed",
+        linkage="average",
+        distance_threshold=1.0 - threshold,
+    ).fit_predict(1.0 - sim)
+
+
+def _event(
+    arts: Sequence[Article], members: np.ndarray, sim: np.ndarray | sparse.csr_matrix
+) -> Event:
+    """Make an event of ``members``, most central first (``sim``: their similarities)."""
+    # Rounded: a block and the full matrix may differ by ~1e-16, which must not reorder.
+    centrality = np.asarray(sim.mean(axis=1)).ravel().round(9)
+    ranked = sorted(range(len(members)), key=lambda x: (-float(centrality[x]), arts[members[x]].id))
+    chosen = tuple(arts[members[x]] for x in ranked)
+    return Event(id=event_id(chosen), articles=chosen)
+
+
+def _sparse_block(
+    members: np.ndarray, i: np.ndarray, j: np.ndarray, s: np.ndarray
+) -> sparse.csr_matrix:
+    """Return the similarity of ``members`` as a sparse matrix of their candidate pairs."""
+    local = np.full(int(max(i.max(initial=0), j.max(initial=0), members.max())) + 1, -1)
+    local[members] = np.arange(len(members))
+    keep = (local[i] >= 0) & (local[j] >= 0)
+    a, b = local[i[keep]], local[j[keep]]
+    n = len(members)
+    pairs = sparse.coo_matrix((s[keep], (a, b)), shape=(n, n))
+    return (pairs + pairs.T + sparse.identity(n)).tocsr()
+
+
+def _sparse_events(
+    arts: Sequence[Article], vecs: np.ndarray, threshold: float, max_gap_days: int, scale: Scale
+) -> list[Event]:
+    f = features(arts, vecs)
+    i, j, s = candidate_edges(f, max_gap_days=max_gap_days, k=scale.neighbours, chunk=scale.chunk)
+    strong = 1.0 - s < 1.0 - threshold  # the pairs that may start a merge
+    events = []  # components in order of their first article (by id), then by label
+    for comp in components(len(arts), i[strong], j[strong]):
+        if len(comp) == 1:
+            events.append(Event(id=event_id([arts[comp[0]]]), articles=(arts[comp[0]],)))
+        elif len(comp) <= scale.component_limit:
+            sim = block_similarity(f, comp, comp, max_gap_days=max_gap_days)
+            np.fill_diagonal(sim, 1.0)
+            labels = _dense_labels(sim, threshold)
+            for label in np.unique(labels):
+                inside = np.flatnonzero(labels == label)
+                events.append(_event(arts, comp[inside], sim[np.ix_(inside, inside)]))
+        else:
+            events.extend(_giant_events(arts, f, comp, (i, j, s), threshold, max_gap_days, scale))
+    return events
+
+
+def _giant_events(
+    arts: Sequence[Article],
+    f: Features,
+    comp: np.ndarray,
+    edges: tuple[np.ndarray, np.ndarray, np.ndarray],
+    threshold: float,
+    max_gap_days: int,
+    scale: Scale,
+) -> list[Event]:
+    """Cluster a component too big for a dense matrix by sparse average linkage."""
+    i, j, s = edges
+    local = np.full(len(arts), -1)
+    local[comp] = np.arange(len(comp))
+    within = (local[i] >= 0) & (local[j] >= 0)
+    labels = sparse_average_linkage(
+        len(comp), local[i[within]], local[j[within]], s[within], threshold
+    )
+    events = []
+    for label in np.unique(labels):
+        members = comp[labels == label]
+        if len(members) <= scale.component_limit:
+            sim = block_similarity(f, members, members, max_gap_days=max_gap_days)
+            np.fill_diagonal(sim, 1.0)
+        else:  # too big for a dense matrix: the candidate pairs stand for all
+            sim = _sparse_block(members, i, j, s)
+        events.append(_event(arts, members, sim))
+    return events
+
+
 def group_events(
     articles: Sequence[Article],
     vectors: np.ndarray,
     *,
     threshold: float = THRESHOLD,
     max_gap_days: int = MAX_GAP_DAYS,
+    scale: Scale = Scale(),
 ) -> tuple[Event, ...]:
     """Group articles (with one embedding row each) into events, most central article first."""
     if len(articles) == 0:
@@ -85,24 +157,15 @@ def group_events(
     order = sorted(range(len(articles)), key=lambda i: articles[i].id)
     arts = [articles[i] for i in order]
     vecs = np.asarray(vectors, dtype=np.float32)[order]
-    if len(arts) == 1:
-        labels = np.zeros(1, dtype=int)
-        sim = np.ones((1, 1))
+    if len(arts) > scale.dense_limit:
+        events = _sparse_events(arts, vecs, threshold, max_gap_days, scale)
     else:
         sim = similarity_matrix(arts, vecs, max_gap_days=max_gap_days)
-        labels = AgglomerativeClustering(
-            n_clusters=None,
-            metric="precomputed",
-            linkage="average",
-            distance_threshold=1.0 - threshold,
-        ).fit_predict(1.0 - sim)
-    events = []
-    for label in sorted(set(labels.tolist())):
-        members = [i for i in range(len(arts)) if labels[i] == label]
-        centrality = {i: float(sim[i, members].mean()) for i in members}
-        members.sort(key=lambda i: (-centrality[i], arts[i].id))
-        chosen = tuple(arts[i] for i in members)
-        events.append(Event(id=event_id(chosen), articles=chosen))
+        labels = _dense_labels(sim, threshold)
+        events = []
+        for label in np.unique(labels):
+            members = np.flatnonzero(labels == label)
+            events.append(_event(arts, members, sim[np.ix_(members, members)]))
     return tuple(events)
 
 

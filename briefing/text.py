@@ -33,6 +33,12 @@ def words(text: str) -> list[str]:
     return [w.casefold() for w in _WORD.findall(unicodedata.normalize("NFKC", text))]
 
 
+def joined_words(text: str) -> str:
+    """Return ``" ".join(words(text))``, faster: case folding is per character, and no
+    folded character is a space, so the joined string is folded at once."""
+    return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text))).casefold()
+
+
 def word_count(text: str) -> int:
     """Count the words of a text."""
     return len(_WORD.findall(text))
