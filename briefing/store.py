@@ -96,34 +96,46 @@ class Store:
 
     # -- articles -------------------------------------------------------------
     def save_articles(self, articles: Iterable[Article]) -> None:
-        """Upsert articles and every copy of them (their sources)."""
+        """Upsert articles and every copy of them (their sources), in bulk."""
         now = _now()
+        articles = list(articles)
+        rows = [
+            {
+                "id": a.id,
+                "title": a.title,
+                "text": a.text,
+                "path": a.path,
+                "date": a.date.isoformat() if a.date else None,
+                "source": a.source,
+                "author": a.author,
+                "url": a.url,
+                "last_seen": now,
+            }
+            for a in articles
+        ]
+        sources = [
+            {"article_id": a.id, "path": c.path, "source": c.source, "url": c.url}
+            for a in articles
+            for c in (Source(a.path, a.source, a.url), *a.duplicates)
+        ]
+        known = self._known_ids([r["id"] for r in rows])
         with self.db.conn:
-            for a in articles:
-                row = {
-                    "id": a.id,
-                    "title": a.title,
-                    "text": a.text,
-                    "path": a.path,
-                    "date": a.date.isoformat() if a.date else None,
-                    "source": a.source,
-                    "author": a.author,
-                    "url": a.url,
-                    "last_seen": now,
-                }
-                if self.db["articles"].count_where("id = ?", [a.id]) == 0:
-                    row["first_seen"] = now
-                self.db["articles"].upsert(row, pk="id")
-                for copy in (Source(a.path, a.source, a.url), *a.duplicates):
-                    self.db["sources"].upsert(
-                        {
-                            "article_id": a.id,
-                            "path": copy.path,
-                            "source": copy.source,
-                            "url": copy.url,
-                        },
-                        pk=("article_id", "path"),
-                    )
+            new = [r | {"first_seen": now} for r in rows if r["id"] not in known]
+            for batch in (new, [r for r in rows if r["id"] in known]):
+                if batch:
+                    self.db["articles"].upsert_all(batch, pk="id")
+            if sources:
+                self.db["sources"].upsert_all(sources, pk=("article_id", "path"))
+
+    def _known_ids(self, ids: Sequence[str]) -> set[str]:
+        """Return which of the ids are stored already."""
+        known: set[str] = set()
+        for first in range(0, len(ids), 500):
+            chunk = ids[first : first + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"select id from articles where id in ({marks})"
+            known.update(row[0] for row in self.db.execute(sql, chunk).fetchall())
+        return known
 
     def save_duplicates(self, pairs: Iterable[tuple[str, str, float]]) -> None:
         """Record near duplicates as (article id, canonical id, similarity)."""
