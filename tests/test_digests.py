@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from briefing import summarize
 from briefing.digests import BackendSpec, LocalExecutor, summarize_all
 from briefing.models import Article, Draft, Event
 from briefing.store import Store, open_database
-from briefing.summarize import register
+from briefing.summarize import available
 
 from .conftest import make_article
 
@@ -52,8 +53,12 @@ class OneByOne:
         return Draft(articles[0].title, (articles[0].text.split(". ")[0] + ".",))
 
 
-register("batchfake", BatchingFake)
-register("onebyone", OneByOne)
+@pytest.fixture(autouse=True)
+def fake_backends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Register the two fakes for one test only (the registry is process-wide)."""
+    available()  # load the built-in backends first
+    monkeypatch.setitem(summarize._REGISTRY, "batchfake", BatchingFake)
+    monkeypatch.setitem(summarize._REGISTRY, "onebyone", OneByOne)
 
 EVENTS = [
     Event(
