@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from bench.suite import child_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,9 +35,7 @@ def run_digests(count: int, *, timeout: float, max_words: int = 80) -> dict:
     """Run the worker in a fresh process and summarize its lines (or say why not)."""
     command = [sys.executable, "-m", "bench.digests", "--worker", str(count)]
     command += ["--max-words", str(max_words)]
-    paths = [str(ROOT), os.environ.get("PYTHONPATH", "")]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in paths if p))
-    env.setdefault("HF_HUB_OFFLINE", "1")
+    env = child_env()
     try:
         done = subprocess.run(
             command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout

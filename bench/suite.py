@@ -43,6 +43,14 @@ def _limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def child_env() -> dict[str, str]:
+    """Return the environment of a bench child process: this checkout importable, offline."""
+    paths = [str(ROOT), os.environ.get("PYTHONPATH", "")]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in paths if p))
+    env.setdefault("HF_HUB_OFFLINE", "1")
+    return env
+
+
 def run_stage(
     stage: str,
     corpus: Path,
@@ -56,9 +64,7 @@ def run_stage(
     """Run one stage in a fresh Python process and return what it reported."""
     command = [sys.executable, "-m", "bench.stages", stage, str(corpus), str(work)]
     command += ["--embed-budget", str(embed_budget), "--embed-chunk", str(embed_chunk)]
-    paths = [str(ROOT), os.environ.get("PYTHONPATH", "")]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in paths if p))
-    env.setdefault("HF_HUB_OFFLINE", "1")
+    env = child_env()
     try:
         done = subprocess.run(
             command,
