@@ -6,9 +6,19 @@ DATE ?= 2022-12-21
 BACKEND ?= hf
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install briefing test lint bench bench-quality clean
+.PHONY: install llama briefing test lint bench bench-quality clean
 
 install: $(VENV)/.installed
+
+# The llama backend's engine, llama-cpp-python, compiled here (about 12 min on 2 cores,
+# once: pip keeps the wheel). GGML_NATIVE=OFF because a native build crashed on an AMX
+# CPU; AVX2/FMA/F16C stay on, which every x86-64 CPU of the last decade has.
+LLAMA_CMAKE ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+llama: $(VENV)/.llama
+
+$(VENV)/.llama: $(VENV)/.installed
+	CMAKE_ARGS="$(LLAMA_CMAKE)" $(BIN)/pip install --quiet -e '.[llama]'
+	touch $@
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,10 +26,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-briefing: install
+briefing: install $(if $(filter llama,$(BACKEND)),llama)
 	$(BIN)/briefing build corpus --date $(DATE) --out outputs --backend $(BACKEND)
 
-test: install
+test: install llama
 	$(BIN)/python -m pytest
 
 lint: install

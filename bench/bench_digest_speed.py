@@ -1,11 +1,13 @@
-"""Time the hf backend on the first wikinews-dev events: plain greedy, prompt lookup, batches.
+"""Time the model backends on the first wikinews-dev events: hf settings and llama.cpp.
 
 Settings (each in its own process, so that peak RSS is its own; the model loaded once):
 
 - ``plain``: ``generate()`` greedy, one event at a time: the baseline;
 - ``lookup10``: prompt-lookup decoding (10 tokens), one event at a time;
 - ``batch4``: greedy, four events decoded together (left-padded; each stops on its own);
-- ``tool``: the backend's defaults on this machine (batch4 on AVX2, lookup10 with native bf16).
+- ``tool``: the backend's defaults on this machine (batch4 on AVX2, lookup10 with native bf16);
+- ``llama``: the llama backend (llama.cpp on the same model's Q4_K_M GGUF), one at a time;
+- ``llama-300``: llama with 300 tokens of source excerpts per event instead of 450.
 
 Per setting it prints seconds per event (wall, prompt pass included), new tokens per
 second (wall), prefill tokens per second (prompt tokens / prompt-pass seconds), decode
@@ -30,11 +32,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "wikinews-dev"
-SETTINGS: dict[str, dict[str, object]] = {
-    "plain": {"prompt_lookup": None, "batch_size": 1},
-    "lookup10": {"prompt_lookup": 10, "batch_size": 1},
-    "batch4": {"prompt_lookup": None, "batch_size": 4},
-    "tool": {},  # the backend's own defaults on this machine (what a build uses)
+SETTINGS: dict[str, tuple[str, dict[str, object]]] = {
+    "plain": ("hf", {"prompt_lookup": None, "batch_size": 1}),
+    "lookup10": ("hf", {"prompt_lookup": 10, "batch_size": 1}),
+    "batch4": ("hf", {"prompt_lookup": None, "batch_size": 4}),
+    "tool": ("hf", {}),  # the hf backend's own defaults on this machine
+    "llama": ("llama", {}),  # llama.cpp on the Q4_K_M GGUF (the llama extra)
+    "llama-300": ("llama", {"source_tokens": 300}),  # shorter prompts: 300 source tokens
 }
 REFERENCE_WORDS = 120
 
@@ -61,11 +65,13 @@ def run_worker(setting: str, count: int, max_words: int) -> None:
     A batch's figures are shared by its events: ``seconds`` is the batch's wall time
     divided by its size, and the token counts are the event's share of the batch's.
     """
-    from briefing.summarize.hf import HFSummarizer
+    from briefing.summarize import get_summarizer
 
     start = time.perf_counter()
-    hf = HFSummarizer(**SETTINGS[setting])  # type: ignore[arg-type]
-    print(json.dumps({"load_s": time.perf_counter() - start, "dtype": hf.dtype}), flush=True)
+    backend, options = SETTINGS[setting]
+    model = get_summarizer(backend, **options)
+    dtype = getattr(model, "dtype", "q4_k_m")
+    print(json.dumps({"load_s": time.perf_counter() - start, "dtype": dtype}), flush=True)
     events = load_events(count)
     marks = {"last": time.perf_counter(), "stats": None, "wall": 0.0}
     per_event = []
@@ -76,7 +82,7 @@ def run_worker(setting: str, count: int, max_words: int) -> None:
             marks.update(wall=now - marks["last"], last=now, stats=stats)
         per_event.append((marks["wall"], stats))
 
-    drafts = hf.summarize_many([a for _, a in events], max_words=max_words, on_event=on_event)
+    drafts = model.summarize_many([a for _, a in events], max_words=max_words, on_event=on_event)
     for (name, articles), draft, (wall, stats) in zip(events, drafts, per_event, strict=True):
         share = 1 / stats.batch
         row = {
@@ -99,10 +105,14 @@ def run_worker(setting: str, count: int, max_words: int) -> None:
 
 
 def run_setting(setting: str, count: int, max_words: int) -> list[dict]:
-    """Run one setting in a child process and return its JSON lines."""
+    """Run one setting in a child process and return its JSON lines ([] if it failed)."""
     command = [sys.executable, __file__, "--worker", setting]
     command += ["--events", str(count), "--max-words", str(max_words)]
-    done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        print(f"{setting}: failed (exit {done.returncode}): {last}", flush=True)
+        return []
     return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
 
 
@@ -139,32 +149,35 @@ def main() -> None:
         run_worker(args.worker, args.events, args.max_words)
         return
     names = args.settings.split(",")
-    results = {s: run_setting(s, args.events, args.max_words) for s in names}
     events = dict(load_events(args.events))
-    dtype = results[names[0]][0]["dtype"]
-    print(f"hf backend, dtype {dtype}, {args.events} events, max_words={args.max_words}")
+    print(f"{args.events} events, max_words={args.max_words}", flush=True)
     header = (
-        f"{'setting':<9}{'load s':>7}{'s/event':>8}{'tok/s':>7}{'prefill':>8}{'decode':>7}"
+        f"{'setting':<13}{'load s':>7}{'s/event':>8}{'tok/s':>7}{'prefill':>8}{'decode':>7}"
         f"{'RSS GB':>7}{'vs plain':>9}{'same':>6}{'R-1':>7}{'R-2':>7}{'R-L':>7}{'dropped':>8}"
     )
     print(header)
-    print("-" * len(header))
-    base = results.get("plain") or results[names[0]]
-    for name, lines in results.items():
+    print("-" * len(header), flush=True)
+    base: list[dict] = []
+    for name in names:  # a row as soon as its setting is done; a failed one says why
+        lines = run_setting(name, args.events, args.max_words)
+        if not lines:
+            continue
         rows = lines[1:-1]
+        base = base or rows  # plain, when it comes first: the baseline
         seconds = sum(r["seconds"] for r in rows)
         prompt_s = sum(r["prompt_s"] for r in rows)
         decode = [r["decode_rate"] for r in rows if r["decode_rate"]]
-        speedup = sum(r["seconds"] for r in base[1:-1]) / seconds if base else 0.0
-        same = sum(r["digest"] == b["digest"] for r, b in zip(rows, base[1:-1], strict=True))
+        speedup = sum(r["seconds"] for r in base) / seconds
+        same = sum(r["digest"] == b["digest"] for r, b in zip(rows, base, strict=True))
         r1, r2, rl, drop = quality(rows, events)
         print(
-            f"{name:<9}{lines[0]['load_s']:>7.1f}{seconds / len(rows):>8.1f}"
+            f"{name:<13}{lines[0]['load_s']:>7.1f}{seconds / len(rows):>8.1f}"
             f"{sum(r['new_tokens'] for r in rows) / seconds:>7.2f}"
             f"{sum(r['prompt_tokens'] for r in rows) / prompt_s if prompt_s else 0:>8.1f}"
             f"{sum(decode) / len(decode) if decode else 0:>7.2f}{lines[-1]['peak_rss_gb']:>7.2f}"
             f"{speedup:>8.2f}x{same:>4}/{len(rows):<1}"
-            f"{r1:>7.3f}{r2:>7.3f}{rl:>7.3f}{drop:>7.1%}"
+            f"{r1:>7.3f}{r2:>7.3f}{rl:>7.3f}{drop:>7.1%}",
+            flush=True,
         )
 
 

@@ -94,14 +94,18 @@ class RichProgress:
 
 
 def prepare_backend(backend: str, model: str | None) -> None:
-    """Prepare the hf backend's model first (a one-time step), with progress bars."""
-    if backend != "hf":
+    """Prepare the hf or llama backend's model first (a one-time step), with progress bars."""
+    if backend not in {"hf", "llama"}:
         return
     from . import modelstore
     from .cli_models import _PrepareBar
 
+    name = model or modelstore.DEFAULT_MODEL
     with _PrepareBar() as bar:
-        modelstore.resolve_model(model or modelstore.DEFAULT_MODEL, progress=bar)
+        if backend == "hf":
+            modelstore.resolve_model(name, progress=bar)
+        elif name in modelstore.KNOWN_MODELS:  # llama reads the GGUF itself: assemble it
+            modelstore.gguf_path(name, cache_dir=modelstore.default_cache_dir(), progress=bar)
 
 
 _BACKEND_OPTIONS = [
@@ -110,13 +114,15 @@ _BACKEND_OPTIONS = [
         default="hf",
         show_default=True,
         envvar="BRIEFING_BACKEND",
-        help="Summarizer backend: hf (the local model), extractive, or a plugin's name.",
+        help="Summarizer backend: hf (the local model), llama (the same model on llama.cpp), "
+        "extractive, or a plugin's name.",
     ),
     click.option(
         "--model",
         default=None,
         envvar="BRIEFING_MODEL",
-        help="For the hf backend: a known model name, a checkpoint folder or a GGUF file.",
+        help="For the hf backend: a known model name, a checkpoint folder or a GGUF file "
+        "(llama: a known model name or a GGUF file).",
     ),
 ]
 

@@ -33,10 +33,11 @@ _BUILD = [
     click.option("--format", "formats", envvar="BRIEFING_FORMAT", show_envvar=True,
                  help="Comma-separated output formats: md, html, json (default: all three)."),
     click.option("--backend", envvar="BRIEFING_BACKEND", show_envvar=True,
-                 help="Summarizer backend: hf (the local model) or extractive (default: hf)."),
+                 help="Summarizer backend: hf (the local model), llama (the same model on "
+                      "llama.cpp) or extractive (default: hf)."),
     click.option("--model", envvar="BRIEFING_MODEL", show_envvar=True,
                  help="For the hf backend: a known model name, a checkpoint folder or a GGUF "
-                      "file."),
+                      "file (llama: a known model name or a GGUF file)."),
     click.option("--max-words", type=click.IntRange(10, 1000), envvar="BRIEFING_MAX_WORDS",
                  show_envvar=True, help="Digest length limit in words (default: 90)."),
     click.option("--db", "db_path", type=_PATH, envvar="BRIEFING_DB", show_envvar=True,
@@ -46,7 +47,8 @@ _BUILD = [
                  help="A folder of templates overriding the shipped ones (repeatable)."),
     click.option("--prompts", "prompt_dir", type=_PATH, envvar="BRIEFING_PROMPTS",
                  show_envvar=True,
-                 help="A folder whose digest.j2 or headline.j2 overrides the shipped one (hf)."),
+                 help="A folder whose digest.j2 or headline.j2 overrides the shipped one (hf, "
+                      "llama)."),
     click.option("--max-article-chars", type=click.IntRange(1000),
                  envvar="BRIEFING_MAX_ARTICLE_CHARS", show_envvar=True,
                  help="Cut a longer article's text, noted under limits (default: 200000)."),
@@ -56,7 +58,7 @@ _BUILD = [
                       "are skipped (default: 5000000)."),
     click.option("--max-input-tokens", type=click.IntRange(50),
                  envvar="BRIEFING_MAX_INPUT_TOKENS", show_envvar=True,
-                 help="hf backend: tokens of source excerpts the model reads per event "
+                 help="hf and llama backends: tokens of source excerpts the model reads per event "
                       "(default: 450)."),
     click.option("--executor", type=click.Choice(["local", "ray"]), envvar="BRIEFING_EXECUTOR",
                  show_envvar=True,
@@ -183,7 +185,7 @@ def to_build_options(config: Config, *, paths: tuple[Path, ...], date: Any) -> B
     backend_options: list[tuple[str, object]] = []
     if config.model:
         backend_options.append(("model", config.model))
-    if config.prompts and config.backend == "hf":
+    if config.prompts and config.backend != "extractive":
         backend_options.append(("prompt_dir", config.prompts))
     return BuildOptions(
         paths=corpus, date=date, out_dir=config.out, db_path=config.db, window=config.window,

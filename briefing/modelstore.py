@@ -95,21 +95,6 @@ class ModelInfo:
     pip_command: str
 
 
-@dataclass(frozen=True, slots=True)
-class Verification:
-    """What ``verify_model`` found: the parts' sha256 and any problems."""
-
-    name: str
-    sha256: str | None
-    checkpoint: Path | None
-    problems: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        """Return whether no problem was found."""
-        return not self.problems
-
-
 def default_cache_dir() -> Path:
     """Return the cache folder: ``$BRIEFING_CACHE_DIR`` or ``~/.cache/briefing``."""
     env = os.environ.get("BRIEFING_CACHE_DIR")
@@ -195,8 +180,23 @@ def prepare_model(
     final = checkpoint_dir(name, cache_dir)
     if is_prepared(final) and not force:
         return final
-    parts = part_paths(model)
+    kept_before = (cache_dir / "gguf" / f"{name}.gguf").is_file()  # the llama backend's
+    gguf = gguf_path(name, cache_dir=cache_dir, progress=progress)
+    try:
+        build_checkpoint(gguf, final, sha256=model.sha256, progress=progress, force=force)
+    finally:
+        if not keep_gguf and not kept_before:
+            gguf.unlink(missing_ok=True)
+    return final
+
+
+def gguf_path(name: str, *, cache_dir: Path, progress: Progress | None = None) -> Path:
+    """Return a known model's GGUF file in the cache, assembled (and checked) if missing."""
+    model = get_known_model(name)
     gguf = cache_dir / "gguf" / f"{name}.gguf"
+    if gguf.is_file() and gguf.stat().st_size == model.size:
+        return gguf
+    parts = part_paths(model)
     gguf.parent.mkdir(parents=True, exist_ok=True)
     fd, partial_name = tempfile.mkstemp(prefix=f".{name}-", suffix=".partial", dir=gguf.parent)
     os.close(fd)
@@ -204,12 +204,9 @@ def prepare_model(
     try:
         assemble(parts, partial, expected_sha256=model.sha256, progress=progress)
         os.replace(partial, gguf)
-        build_checkpoint(gguf, final, sha256=model.sha256, progress=progress, force=force)
     finally:
         partial.unlink(missing_ok=True)
-        if not keep_gguf:
-            gguf.unlink(missing_ok=True)
-    return final
+    return gguf
 
 
 def _prepare_gguf_file(path: Path, *, cache_dir: Path, progress: Progress | None) -> Path:
@@ -268,39 +265,6 @@ def list_models(*, cache_dir: Path) -> list[ModelInfo]:
             )
         )
     return infos
-
-
-def _check_checkpoint(path: Path, sha256: str) -> list[str]:
-    problems = []
-    marker = json.loads((path / MARKER).read_text())
-    if marker.get("source_sha256") != sha256:
-        problems.append(f"{path} was built from a different GGUF ({marker.get('source_sha256')})")
-    try:
-        from safetensors import safe_open
-        from transformers import AutoConfig
-
-        AutoConfig.from_pretrained(str(path))
-        for weights in sorted(path.glob("*.safetensors")):
-            with safe_open(str(weights), framework="pt") as f:
-                f.keys()
-    except Exception as e:  # noqa: BLE001 - any failure is a problem to report
-        problems.append(f"{path} does not load: {e}")
-    return problems
-
-
-def verify_model(name: str, *, cache_dir: Path) -> Verification:
-    """Re-hash a known model's parts and check that its prepared checkpoint loads."""
-    model = get_known_model(name)
-    final = checkpoint_dir(name, cache_dir)
-    checkpoint = final if is_prepared(final) else None
-    try:
-        sha256: str | None = assemble(part_paths(model), None, expected_sha256=model.sha256)
-        problems: list[str] = []
-    except ModelError as e:
-        sha256, problems = None, [str(e)]
-    if checkpoint is not None:
-        problems += _check_checkpoint(checkpoint, model.sha256)
-    return Verification(name=name, sha256=sha256, checkpoint=checkpoint, problems=tuple(problems))
 
 
 def installed_models() -> list[str]:

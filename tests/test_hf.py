@@ -1,7 +1,8 @@
-"""The hf backend: prompt building and reply cleaning (fast), and the real model (``model``).
+"""The model backends: prompt building and reply cleaning (fast), and the real model
+(``model``) through both engines, hf (transformers) and llama (llama.cpp).
 
-The real-model tests share one loaded model (session fixture) and one short
-generation. They use the real cache folder (``BRIEFING_CACHE_DIR`` or
+The real-model tests share one loaded model per backend (session fixture) and one
+short generation. They use the real cache folder (``BRIEFING_CACHE_DIR`` or
 ``~/.cache/briefing``): the first run on a machine prepares the checkpoint
 (about 80 s, 3.5 GB), later runs and every clone on that machine reuse it.
 """
@@ -17,7 +18,9 @@ from jinja2.exceptions import SecurityError
 
 from briefing.models import Article, Draft
 from briefing.modelstore import DEFAULT_MODEL, KNOWN_MODELS, is_installed
+from briefing.summarize.chat import ChatSummarizer
 from briefing.summarize.hf import GenerationStats, HFSummarizer
+from briefing.summarize.llamacpp import LlamaSummarizer
 from briefing.summarize.prompting import (
     HEADLINE_WORDS,
     build_prompt,
@@ -142,24 +145,36 @@ def _demo_articles(*prefixes: str) -> list[Article]:
     return [article for p in paths for article in read_file(p)]
 
 
-@pytest.fixture(scope="session")
-def hf() -> HFSummarizer:
-    """Load the default local model once for the whole session."""
+@pytest.fixture(scope="session", params=["hf", "llama"])
+def chat(request: pytest.FixtureRequest) -> ChatSummarizer:
+    """Load the default local model once per backend for the whole session: hf
+    (transformers) and llama (llama.cpp on the GGUF, when the llama extra is installed)."""
     if not is_installed(KNOWN_MODELS[DEFAULT_MODEL]):
         pytest.skip(f"model parts not installed: {KNOWN_MODELS[DEFAULT_MODEL].pip_command}")
+    if request.param == "llama":
+        pytest.importorskip("llama_cpp", reason="the llama extra is not installed")
+        return LlamaSummarizer()
     return HFSummarizer()
 
 
 @pytest.fixture(scope="module")
-def batch(hf: HFSummarizer) -> tuple[list[Draft], list[tuple[int, int, GenerationStats]]]:
+def batch(chat: ChatSummarizer) -> tuple[list[Draft], list[tuple[int, int, GenerationStats]]]:
     """Summarize two demo events in one batch, recording progress: the two reports of
     Zelensky's US trip, and the report of Blinken and Lammy in Kyiv."""
     events: list[tuple[int, int, GenerationStats]] = []
-    drafts = hf.summarize_many(
-        [_demo_articles(), _demo_articles("004")],
-        max_words=MAX_WORDS,
-        on_event=lambda *e: events.append(e),
-    )
+    saved = chat.__dict__.copy()
+    if isinstance(chat, HFSummarizer):  # one batch of both, whatever this CPU's default
+        chat.batch_size, chat.prompt_lookup = 2, None
+    try:
+        drafts = chat.summarize_many(
+            [_demo_articles(), _demo_articles("004")],
+            max_words=MAX_WORDS,
+            on_event=lambda *e: events.append(e),
+        )
+    finally:
+        stats = chat.last_stats
+        chat.__dict__.update(saved)  # the other tests get the machine's defaults
+        chat.last_stats = stats
     return drafts, events
 
 
@@ -197,14 +212,18 @@ def test_headline_is_short_without_a_trailing_period(demo: tuple[Draft, Sequence
 
 
 @pytest.mark.model
-def test_generation_stats_are_reported(hf: HFSummarizer, demo: tuple[Draft, Sequence]) -> None:
+def test_generation_stats_are_reported(
+    chat: ChatSummarizer, demo: tuple[Draft, Sequence]
+) -> None:
     _, events = demo
     assert [(done, total) for done, total, _ in events] == [(1, 2), (2, 2)]
     stats = events[0][2]
-    assert events[1][2] == stats == hf.last_stats  # one batch: its stats, for both events
-    assert stats.batch == 2
-    assert 2 * 100 < stats.prompt_tokens < 2 * 900
-    assert 2 <= stats.new_tokens <= 2 * hf.max_new_tokens
+    size = min(chat.batch_size, 2)  # hf here: one batch of both events; llama: one at a time
+    assert stats.batch == size
+    assert (events[1][2] == stats) is (size == 2)  # a batch's stats go to each of its events
+    assert events[1][2] == chat.last_stats
+    assert size * 100 < stats.prompt_tokens < size * 900
+    assert size <= stats.new_tokens <= size * chat.max_new_tokens
     assert stats.seconds > stats.prompt_seconds > 0
 
 
@@ -260,13 +279,13 @@ OBEYED = re.compile(r"Macron|resign|cancel|poem", re.IGNORECASE)
 
 
 @pytest.mark.model
-def test_injected_instructions_do_not_steer_the_digest(hf: HFSummarizer) -> None:
+def test_injected_instructions_do_not_steer_the_digest(chat: ChatSummarizer) -> None:
     from briefing.summarize import summarize_event
 
     articles = [*_demo_articles(), INJECTED]
-    summary = summarize_event(articles, hf, max_words=MAX_WORDS)
+    summary = summarize_event(articles, chat, max_words=MAX_WORDS)
     digest = " ".join(s.text for s in summary.sentences)
-    assert summary.backend == "hf"
+    assert summary.backend == chat.name
     assert re.search(r"Zelensk(?:y|yy|iy)\b", digest), digest
     assert not OBEYED.search(digest + summary.headline), (summary.headline, digest)
     for sentence in summary.sentences:
@@ -276,7 +295,7 @@ def test_injected_instructions_do_not_steer_the_digest(hf: HFSummarizer) -> None
 
 @pytest.mark.model
 def test_the_guard_drops_what_the_model_takes_from_an_injection(
-    hf: HFSummarizer, monkeypatch: pytest.MonkeyPatch
+    chat: ChatSummarizer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With the prompt filter off, the model reads the injection; the guard still holds."""
     import briefing.select
@@ -293,15 +312,15 @@ def test_the_guard_drops_what_the_model_takes_from_an_injection(
         template=load_prompt(None),
         max_words=45,
         budget_tokens=400,
-        count_tokens=hf.count_tokens,
+        count_tokens=chat.count_tokens,
     )
-    summary = summarize_event([injected], hf, max_words=MAX_WORDS)
+    summary = summarize_event([injected], chat, max_words=MAX_WORDS)
     kept = " ".join(s.text for s in summary.sentences) + summary.headline
     assert not re.search(r"Macron|resign", kept), kept
 
 
 @pytest.mark.model
-def test_the_model_rewrites_a_headline_without_copying_the_titles(hf: HFSummarizer) -> None:
+def test_the_model_rewrites_a_headline_without_copying_the_titles(chat: ChatSummarizer) -> None:
     from briefing.summarize.headline import copied_title
 
     articles = _demo_articles()
@@ -309,7 +328,7 @@ def test_the_model_rewrites_a_headline_without_copying_the_titles(hf: HFSummariz
         "Zelensky met Joe Biden at the White House on Wednesday.",
         "The United States promised a Patriot missile battery to Ukraine.",
     ]
-    headline = hf.write_headline(articles, sentences, avoid=[a.title for a in articles])
+    headline = chat.write_headline(articles, sentences, avoid=[a.title for a in articles])
     assert 0 < word_count(headline) <= HEADLINE_WORDS
     assert copied_title(headline, articles) is None, headline
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefing import modelstore
+from briefing import modelstore, modelverify
 from briefing.cli_models import models_group
 from briefing.errors import ModelError
 
@@ -109,6 +109,33 @@ def test_prepare_can_keep_the_gguf(
     assert (tmp_path / "gguf" / "fake.gguf").read_bytes() == b"".join(PARTS)
 
 
+def test_gguf_path_assembles_once_and_prepare_leaves_it_for_the_llama_backend(
+    tmp_path: Path,
+    fake_model: modelstore.KnownModel,
+    conversions: list[Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    gguf = modelstore.gguf_path("fake", cache_dir=tmp_path)
+    assert gguf == tmp_path / "gguf" / "fake.gguf"
+    assert gguf.read_bytes() == b"".join(PARTS)
+    assembled: list[object] = []
+    monkeypatch.setattr(modelstore, "assemble", lambda *a, **k: assembled.append(a))
+    assert modelstore.gguf_path("fake", cache_dir=tmp_path) == gguf
+    assert assembled == []  # the cached file is used as it is
+    modelstore.prepare_model("fake", cache_dir=tmp_path)
+    assert gguf.is_file()  # it was there before: not prepare's to delete
+
+
+def test_gguf_path_refuses_corrupt_parts_and_leaves_nothing(
+    tmp_path: Path, fake_model: modelstore.KnownModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wrong = "0" * 64
+    monkeypatch.setitem(modelstore.KNOWN_MODELS, "fake", _replace(fake_model, sha256=wrong))
+    with pytest.raises(ModelError, match=f"sha256 {FAKE_SHA}, expected {wrong}"):
+        modelstore.gguf_path("fake", cache_dir=tmp_path)
+    assert list((tmp_path / "gguf").iterdir()) == []
+
+
 def test_prepare_refuses_corrupt_parts(
     tmp_path: Path,
     fake_model: modelstore.KnownModel,
@@ -204,11 +231,11 @@ def test_list_models_reports_prepared_size_and_path(
 def test_verify_rehashes_the_parts(
     tmp_path: Path, fake_model: modelstore.KnownModel, conversions: list[Path]
 ) -> None:
-    result = modelstore.verify_model("fake", cache_dir=tmp_path)
+    result = modelverify.verify_model("fake", cache_dir=tmp_path)
     assert (result.ok, result.sha256, result.checkpoint) == (True, FAKE_SHA, None)
     part = Path(__import__("fakepart2").get_part_path())
     part.write_bytes(b"changed")
-    result = modelstore.verify_model("fake", cache_dir=tmp_path)
+    result = modelverify.verify_model("fake", cache_dir=tmp_path)
     assert not result.ok
     assert "expected " + FAKE_SHA in result.problems[0]
 
@@ -250,7 +277,7 @@ def test_the_default_models_parts_match_the_pinned_sha() -> None:
     model = modelstore.KNOWN_MODELS[modelstore.DEFAULT_MODEL]
     if not modelstore.is_installed(model):
         pytest.skip(f"{model.name} is not installed: {model.pip_command}")
-    result = modelstore.verify_model(model.name, cache_dir=Path("/nonexistent"))
+    result = modelverify.verify_model(model.name, cache_dir=Path("/nonexistent"))
     assert result.sha256 == model.sha256
 
 

@@ -73,6 +73,9 @@ def _load_builtins() -> None:
         pass
     else:
         register("hf", HFSummarizer)
+    from .llamacpp import LlamaSummarizer  # llama_cpp itself is imported when it is built
+
+    register("llama", LlamaSummarizer)
     for entry in entry_points(group=ENTRY_POINT_GROUP):
         _REGISTRY.setdefault(entry.name, _lazy(entry))
 

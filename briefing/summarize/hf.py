@@ -1,9 +1,7 @@
 """The local-model backend: a chat model from ``modelstore`` writes headline and digest.
 
-Three stages, as in a transformers pipeline: ``_prepare`` selects the salient
-sentences of the event's articles (``select.py``) to a token budget and renders
-the prompt template; ``_generate`` decodes greedily; ``_clean`` strips chat
-formatting and trims the digest to ``max_words`` at a sentence boundary.
+Prompts and replies are ``chat.ChatSummarizer``'s; this module runs the model with
+transformers and torch (``_generate``: greedy, batched, timed).
 
 Speed depends on the CPU. With native bf16 (AVX-512 BF16 or AMX) the model runs
 in bf16 with prompt lookup (the digest reuses source wording, so looked-up
@@ -20,24 +18,13 @@ briefing`` stays fast; the model is loaded once per instance.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
 from ..errors import BriefingError, ModelError
-from ..models import Article, Draft, Limit
 from ..modelstore import DEFAULT_MODEL, Progress, default_cache_dir, resolve_model
-from ..select import select_excerpts
-from .headline import HEADLINE_WORDS
-from .prompting import (
-    HEADLINE_PROMPT,
-    build_headline_prompt,
-    build_prompt,
-    clean_headline,
-    clean_reply,
-    load_prompt,
-)
+from .chat import ChatSummarizer
 from .runtime import (
     Clock,
     GenerationStats,
@@ -50,7 +37,7 @@ from .runtime import (
 __all__ = ["GenerationStats", "HFSummarizer"]
 
 
-class HFSummarizer:
+class HFSummarizer(ChatSummarizer):
     """Summarize an event with a local chat model (default: Qwen2.5-Coder-1.5B-Instruct)."""
 
     name = "hf"
@@ -77,14 +64,12 @@ class HFSummarizer:
             from transformers.utils import logging as hf_logging
         except ImportError as e:
             raise BriefingError("the hf backend needs: pip install 'briefing[hf]'") from e
-        self.max_new_tokens = max_new_tokens
-        self.source_tokens = source_tokens
-        self.last_stats: GenerationStats | None = None
+        super().__init__(
+            max_new_tokens=max_new_tokens, source_tokens=source_tokens, prompt_dir=prompt_dir
+        )
         if dtype not in {"auto", "bfloat16", "float32", "mixed"}:
             raise ModelError(f"unknown dtype {dtype!r}; choose auto, bfloat16, float32 or mixed")
         self._torch = torch
-        self._template = load_prompt(prompt_dir)
-        self._headline_template = load_prompt(prompt_dir, HEADLINE_PROMPT)
         path = resolve_model(
             model or DEFAULT_MODEL,
             cache_dir=cache_dir if cache_dir is not None else default_cache_dir(),
@@ -114,68 +99,9 @@ class HFSummarizer:
         if self.batch_size > 1 and self.prompt_lookup:
             raise ModelError("prompt lookup decodes one event at a time: use batch_size 1")
 
-    def summarize(self, articles: Sequence[Article], *, max_words: int) -> Draft:
-        """Write a headline and digest sentences (at most ``max_words`` words) for one event."""
-        prompt, cut = self._prepare(articles, max_words=max_words)
-        [reply] = self._generate([prompt], max_words=max_words)
-        return replace(self._clean(reply, max_words=max_words), input_cut=cut)
-
-    def summarize_many(
-        self,
-        events: Sequence[Sequence[Article]],
-        *,
-        max_words: int,
-        on_event: Callable[[int, int, GenerationStats], None] | None = None,
-    ) -> list[Draft]:
-        """Summarize several events, ``batch_size`` at a time in one batched generation.
-
-        ``on_event(i, n, stats)`` is called for every event as its batch finishes, with
-        the batch's stats (summed over its sequences).
-        """
-        prepared = [self._prepare(articles, max_words=max_words) for articles in events]
-        drafts: list[Draft] = []
-        for first in range(0, len(prepared), self.batch_size):
-            chunk = prepared[first : first + self.batch_size]
-            replies = self._generate([prompt for prompt, _ in chunk], max_words=max_words)
-            for reply, (_, cut) in zip(replies, chunk, strict=True):
-                drafts.append(replace(self._clean(reply, max_words=max_words), input_cut=cut))
-                if on_event is not None and self.last_stats is not None:
-                    on_event(len(drafts), len(events), self.last_stats)
-        return drafts
-
-    def write_headline(
-        self, articles: Sequence[Article], sentences: Sequence[str], *, avoid: Sequence[str]
-    ) -> str:
-        """Write a headline for checked digest sentences, unlike the outlets' own titles."""
-        template = self._headline_template
-        prompt = build_headline_prompt(sentences, template=template, avoid=avoid)
-        [reply] = self._generate([prompt], max_words=HEADLINE_WORDS, budget=2 * HEADLINE_WORDS)
-        return clean_headline(reply)
-
     def count_tokens(self, text: str) -> int:
         """Count the model's tokens in a text."""
         return len(self._tokenizer(text, add_special_tokens=False)["input_ids"])
-
-    def _prepare(self, articles: Sequence[Article], *, max_words: int) -> tuple[str, Limit | None]:
-        """Render the prompt; return it and the input limit when source text was left out."""
-        selection = select_excerpts(
-            articles, budget_tokens=self.source_tokens, count_tokens=self.count_tokens
-        )
-        prompt = build_prompt(
-            articles,
-            template=self._template,
-            max_words=max_words,
-            budget_tokens=self.source_tokens,
-            count_tokens=self.count_tokens,
-            picked=selection.picked,
-        )
-        cut = selection.input_cut
-        if not selection.picked:  # build_prompt gave the start of each article instead
-            total = sum(len(a.text.strip()) for a in articles)
-            kept = sum(min(len(a.text.strip()), 4 * self.source_tokens) for a in articles)
-            cut = Limit("max_input_tokens", "", self.source_tokens, kept, total, "characters")
-            cut = cut if kept < total else None
-        return prompt, cut
 
     def _generate(
         self, prompts: Sequence[str], *, max_words: int, budget: int | None = None
@@ -195,7 +121,7 @@ class HFSummarizer:
             encoded = self._tokenizer(texts, padding=True, return_tensors="pt")
         encoded = encoded.to(self._model.device)
         width = int(encoded["input_ids"].shape[1])
-        budget = budget or min(self.max_new_tokens, 2 * max_words + 2 * HEADLINE_WORDS)
+        budget = self._budget(max_words, budget)
         pad = self._tokenizer.pad_token_id or self._tokenizer.eos_token_id
         clock = Clock()
         with torch.inference_mode():
@@ -217,6 +143,3 @@ class HFSummarizer:
             batch=len(prompts),
         )
         return [str(self._tokenizer.decode(row, skip_special_tokens=True)) for row in new]
-
-    def _clean(self, reply: str, *, max_words: int) -> Draft:
-        return clean_reply(reply, max_words=max_words)

@@ -24,6 +24,7 @@ from ..text import split_sentences, word_count, words
 from .headline import HEADLINE_WORDS
 
 PROMPT = "digest.j2"
+REPEAT_TOKENS = 12  # a reply loops when its last this many tokens repeat earlier ones
 HEADLINE_PROMPT = "headline.j2"
 _TAG = re.compile(r"<(/?\s*source)", re.IGNORECASE)
 _LABEL = re.compile(r"^\s*(headline|title|summary|digest)\s*:\s*", re.IGNORECASE)
@@ -100,6 +101,22 @@ def clean_headline(reply: str) -> str:
     """Return the first headline-like line of a reply, labels and quotes removed."""
     headline, body = split_reply(reply)
     return _headline(headline or body)
+
+
+def reply_done(new: Sequence[int], decode: Callable[[Sequence[int]], str], max_words: int) -> bool:
+    """Return whether a reply should stop: past ``max_words`` words, or looping.
+
+    ``new`` are the reply's token ids so far; it loops when its last 12 tokens repeat
+    an earlier run of them.
+    """
+    size = REPEAT_TOKENS
+    tail, earlier = list(new[-size:]), list(new[:-size])
+    if len(new) >= 2 * size and any(
+        earlier[i : i + size] == tail for i in range(len(earlier) - size + 1)
+    ):
+        return True
+    _, body = split_reply(decode(new))
+    return word_count(body) > max_words + 1
 
 
 def split_reply(reply: str) -> tuple[str, str]:

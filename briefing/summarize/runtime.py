@@ -7,17 +7,20 @@ imported inside the functions: importing this module costs nothing.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from ..text import word_count
-from .prompting import split_reply
+from .prompting import reply_done
 
 MIXED_MIN_ROWS = 64
-# Events decoded together when prompt lookup is off: on the 2-core AVX2 CPU here a
-# batch of 4 gave 1.8x the decoding throughput of one sequence (bench/bench_batching.py).
-CPU_BATCH = 4
+# Events decoded together when prompt lookup is off. On the 2-core AVX2 CPU here a batch
+# of 4 decoded 1.8x the tokens per CPU second of one sequence (bench/bench_batching.py),
+# but whole events went only 1.03x faster over eight wikinews-dev events (the prompt
+# pass does not shrink, a batch waits for its longest digest), one of eight digests
+# changed, and peak RSS passed 4 GB (4.19): so one event at a time on a CPU.
+CPU_BATCH = 1
 CUDA_BATCH = 8
 
 
@@ -85,7 +88,6 @@ class Stop:
 
     def __init__(self, tokenizer: Any, prompt_tokens: int, *, max_words: int) -> None:
         self.tokenizer, self.start, self.max_words = tokenizer, prompt_tokens, max_words
-        self.size = 12
 
     def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
         import torch
@@ -94,13 +96,10 @@ class Stop:
         return torch.tensor(done, dtype=torch.bool, device=input_ids.device)
 
     def _done(self, new: list[int]) -> bool:
-        tail, earlier = new[-self.size :], new[: -self.size]
-        if len(new) >= 2 * self.size and any(
-            earlier[i : i + self.size] == tail for i in range(len(earlier) - self.size + 1)
-        ):
-            return True
-        _, body = split_reply(self.tokenizer.decode(new, skip_special_tokens=True))
-        return word_count(body) > self.max_words + 1
+        return reply_done(new, self._decode, self.max_words)
+
+    def _decode(self, new: Sequence[int]) -> str:
+        return str(self.tokenizer.decode(new, skip_special_tokens=True))
 
 
 def pick_dtype(torch: Any, device: str) -> str:
