@@ -193,6 +193,9 @@ def main() -> None:
     run = globals()[f"stage_{args.stage}"]
     line = run(args.corpus, args.work, embed_budget=args.embed_budget, embed_chunk=args.embed_chunk)
     line["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if children:  # worker processes (dedup hashes in several): the largest one's peak
+        line["children_peak_mb"] = children
     print(json.dumps(line), flush=True)
 
 

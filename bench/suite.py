@@ -185,9 +185,15 @@ def table(runs: Sequence[tuple[int, dict[str, StageResult]]]) -> str:
 
 
 def notes(runs: Sequence[tuple[int, dict[str, StageResult]]], *, embed_budget: float) -> list[str]:
-    """Return the footnotes: model loading, partial embedding with its estimate."""
+    """Return the footnotes: worker processes, model loading, partial embedding."""
     lines = []
     for size, results in runs:
+        for stage, r in results.items():
+            if r.status == "ok" and "children_peak_mb" in r.detail:
+                lines.append(
+                    f"{size:,}: {stage} also ran worker processes, the largest at "
+                    f"{r.detail['children_peak_mb']:.0f} MB peak RSS (not in its column)"
+                )
         r = results["embed"]
         if r.status != "ok":
             continue

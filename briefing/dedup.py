@@ -17,9 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
+import os
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import accumulate
 from operator import methodcaller
 
@@ -35,6 +39,8 @@ SEED = 1
 _BATCH_SHINGLES = 1 << 15  # shingles hashed per numpy step (about 16 MB of uint32 work)
 _EMPTY = np.uint32(0xFFFFFFFF)  # datasketch's value for a MinHash that saw nothing
 _DIGEST = methodcaller("digest")
+PARALLEL_MIN = 20_000  # texts: below this one process (starting workers costs about 1 s)
+_CHUNK = 5_000  # texts a worker hashes per task
 
 
 def content_id(text: str) -> str:
@@ -87,12 +93,27 @@ def _fmix32(hv: np.ndarray) -> np.ndarray:
     return hv ^ (hv >> np.uint32(16))
 
 
-def signatures(texts: Sequence[str], *, num_perm: int = 128) -> np.ndarray:
+def default_workers(count: int) -> int:
+    """Return the processes to hash ``count`` texts with: every usable core for many."""
+    return len(os.sched_getaffinity(0)) if count >= PARALLEL_MIN else 1
+
+
+def signatures(
+    texts: Sequence[str], *, num_perm: int = 128, workers: int | None = None
+) -> np.ndarray:
     """Return one MinHash signature per text (``len(texts) x num_perm``, uint32).
 
     Row ``i`` equals ``MinHash(num_perm, seed=1)`` updated with every shingle of
-    ``texts[i]`` (datasketch's default ``affine32`` scheme); tests check it.
+    ``texts[i]`` (datasketch's default ``affine32`` scheme); tests check it. Hashing
+    is the hot spot of dedup, so ``workers`` processes (default: ``default_workers``)
+    share it, a chunk of texts each; the rows are the same either way.
     """
+    workers = default_workers(len(texts)) if workers is None else workers
+    if workers > 1 and len(texts) > _CHUNK:
+        try:
+            return _parallel_signatures(texts, num_perm=num_perm, workers=workers)
+        except (OSError, BrokenProcessPool):  # no processes here: hash in this one
+            pass
     a, b = _permutations(num_perm)
     out = np.full((len(texts), num_perm), _EMPTY, dtype=np.uint32)
     pending: list[tuple[int, bytes]] = []
@@ -123,6 +144,15 @@ def signatures(texts: Sequence[str], *, num_perm: int = 128) -> np.ndarray:
     if pending:
         flush()
     return out
+
+
+def _parallel_signatures(texts: Sequence[str], *, num_perm: int, workers: int) -> np.ndarray:
+    """Hash chunks of texts in ``workers`` fresh (spawned) processes, in order."""
+    chunks = [list(texts[i : i + _CHUNK]) for i in range(0, len(texts), _CHUNK)]
+    context = multiprocessing.get_context("spawn")  # fork is unsafe once torch has threads
+    one = partial(signatures, num_perm=num_perm, workers=1)
+    with ProcessPoolExecutor(min(workers, len(chunks)), mp_context=context) as pool:
+        return np.concatenate(list(pool.map(one, chunks)))
 
 
 def _candidate_pairs(sigs: np.ndarray, threshold: float) -> set[tuple[int, int]]:

@@ -41,6 +41,17 @@ def test_signatures_equal_datasketch_minhash(monkeypatch, batch):
         assert np.array_equal(datasketch_minhash(text).hashvalues, row)
 
 
+def test_worker_processes_give_the_same_signatures_in_order(monkeypatch):
+    monkeypatch.setattr(dedup, "_CHUNK", 3)  # 13 texts: five chunks over two processes
+    texts = [*TEXTS, *(t.upper() + " coda" for t in TEXTS[6:])]
+
+    assert dedup.default_workers(len(texts)) == 1  # few texts: one process by default
+    parallel = signatures(texts, workers=2)
+
+    assert np.array_equal(parallel, signatures(texts, workers=1))
+    assert not np.array_equal(parallel[:6], parallel[6:12])  # rows stay with their texts
+
+
 @pytest.mark.parametrize("text", TEXTS)
 def test_joined_words_are_the_words_joined(text):
     assert joined_words(text) == " ".join(words(text))
