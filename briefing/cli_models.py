@@ -17,7 +17,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from . import modelstore
+from . import modelstore, modelverify
 from .errors import BriefingError
 
 _err = Console(stderr=True, highlight=False)
@@ -148,7 +148,7 @@ def models_verify(name: str | None, cache_dir: Path | None) -> None:
     if not names:
         raise click.ClickException("no known model is installed; see: briefing models list")
     failed = False
-    for result in (modelstore.verify_model(n, cache_dir=cache) for n in names):
+    for result in (modelverify.verify_model(n, cache_dir=cache) for n in names):
         if result.ok:
             where = f"checkpoint {result.checkpoint}" if result.checkpoint else "not prepared"
             click.echo(f"{result.name}: OK, sha256 {result.sha256}, {where}")

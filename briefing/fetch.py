@@ -3,7 +3,7 @@
 Flow per feed: conditional GET of the feed (its ETag / Last-Modified from the
 store) → parse with feedparser → for each entry whose page is not stored yet:
 GET the page (politely, see ``httpget``) → extract the article text and metadata
-with trafilatura (``ingest.extract_html``) → write it as one JSON article file,
+with trafilatura (``htmltext.extract_html``) → write it as one JSON article file,
 ``<fetch.folder>/<host>/<hash of URL>.json``, which `briefing build` reads like
 any corpus file.
 
@@ -36,8 +36,8 @@ import requests
 from .config import Config, Feed
 from .errors import ConfigError
 from .fetchlog import FetchLog
+from .htmltext import extract_html
 from .httpget import Clock, FetchError, HttpClient, Response, SystemClock
-from .ingest import extract_html
 from .store import Store
 
 log = logging.getLogger(__name__)

@@ -23,13 +23,13 @@ import logging
 import re
 import stat
 from collections.abc import Callable, Iterator, Sequence
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from .decode import decode_text
 from .dedup import content_id
 from .errors import ArticleError, InputError
+from .htmltext import extract_html, html_to_text
 from .models import Article, Corpus, Skipped
 from .text import word_count
 from .textmeta import parse_date, read_text
@@ -99,7 +99,7 @@ def parse_text(raw: str, path: str, *, reference_date: dt.date | None = None) ->
     if path.lower().endswith((".md", ".markdown")):
         import markdown
 
-        raw = _html_to_text(markdown.markdown(raw))
+        raw = html_to_text(markdown.markdown(raw))
     article = _article(path, raw, meta, reference_date)
     if (n := word_count(article.text)) < MIN_WORDS:
         raise ArticleError(f"{path}: too short to be an article ({n} word{'s' * (n != 1)})")
@@ -190,22 +190,6 @@ def _read_text(data: bytes, path: Path, reference_date: dt.date | None) -> _Resu
     return [parse_text(decode_text(data, path), str(path), reference_date=reference_date)], []
 
 
-def extract_html(html: str, *, url: str | None = None) -> dict[str, str | None] | None:
-    """Extract an HTML page's main text and metadata with trafilatura (None: no text)."""
-    import trafilatura
-
-    doc = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
-    if doc is None or not (doc.text or "").strip():
-        return None
-    return {"title": doc.title, "text": doc.text, "date": doc.date, "source": doc.sitename,
-            "author": doc.author, "url": doc.url}
-
-
 def _read_html(data: bytes, path: Path, reference_date: dt.date | None) -> _Result:
     meta = extract_html(decode_text(data, path))
     if meta is None:
@@ -280,7 +264,7 @@ def _read_feed(data: bytes, path: Path, reference_date: dt.date | None) -> _Resu
         part = max(parts, key=lambda p: len(p.get("value") or ""))
         text = part.get("value") or ""
         if "html" in (part.get("type") or "html"):
-            text = _html_to_text(text)
+            text = html_to_text(text)
         parsed = entry.get("published_parsed") or entry.get("updated_parsed")
         stamp = entry.get("published") or entry.get("updated")
         date = parse_date(stamp) or (dt.date(*parsed[:3]) if parsed else None)
@@ -297,38 +281,6 @@ def _read_feed(data: bytes, path: Path, reference_date: dt.date | None) -> _Resu
                 reason += f" (malformed XML: {feed.bozo_exception})"
             skipped.append(Skipped(where, reason))
     return articles, skipped
-
-
-class _TextParser(HTMLParser):
-    """Collect an HTML fragment's text, a paragraph break around each block element."""
-
-    _BLOCKS = frozenset("p div br h1 h2 h3 h4 h5 h6 li blockquote pre tr section article".split())
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0  # depth inside script and style elements
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_endtag(tag, step=1)
-
-    def handle_endtag(self, tag: str, step: int = -1) -> None:
-        if tag in ("script", "style"):
-            self.hidden = max(0, self.hidden + step)
-        elif tag in self._BLOCKS:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(re.sub(r"\s+", " ", data))
-
-
-def _html_to_text(html: str) -> str:
-    """Return the text of an HTML fragment, paragraphs separated by blank lines."""
-    parser = _TextParser()
-    parser.feed(html)
-    parser.close()
-    return re.sub(r"[ \t]*\n\s*\n\s*", "\n\n", "".join(parser.parts)).strip()
 
 
 _READERS: dict[str, Callable[[bytes, Path, dt.date | None], _Result]] = {

@@ -11,23 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
-from filelock import FileLock, Timeout
 from sqlite_utils import Database
 
-from .errors import DatabaseLockedError, StoreError
-from .limits import limit_from_dict, limit_to_dict
+from .codec import summary_from_dict, summary_to_dict
+from .database import lock_database, open_database
+from .errors import StoreError
 from .migrations import migrations
 from .models import (
     Article,
-    Dropped,
     EarlierEvent,
-    Evidence,
-    Sentence,
     Skipped,
     Source,
     Stats,
@@ -35,49 +31,7 @@ from .models import (
 )
 
 DEFAULT_DB_NAME = "briefing.db"
-
-
-def open_database(path: Path | str | None) -> Database:
-    """Open (creating) the SQLite file at ``path``, or an in-memory database for None."""
-    if path is None:
-        return Database(memory=True)
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), timeout=30)
-        db = Database(conn)
-        db.execute("PRAGMA journal_mode=WAL")
-    except (OSError, sqlite3.Error) as e:
-        raise StoreError(f"cannot open the database {path}: {e}") from e
-    return db
-
-
-@contextmanager
-def lock_database(path: Path | str | None) -> Iterator[None]:
-    """Hold ``<path>.lock`` while a build writes the database; fail at once if it is held.
-
-    The lock is an OS file lock (``flock``), released by the kernel even when the
-    holder is killed, so a crashed build never blocks the next one.
-    """
-    if path is None:
-        yield
-        return
-    lock_path = Path(f"{path}.lock")
-    try:
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(lock_path, timeout=0)
-        lock.acquire()
-    except Timeout:
-        raise DatabaseLockedError(
-            f"another briefing build is using the database {path} (lock file {lock_path});"
-            " try again when it has finished"
-        ) from None
-    except OSError as e:
-        raise StoreError(f"cannot lock the database {path}: {e.strerror or e}") from e
-    try:
-        yield
-    finally:
-        lock.release()
+__all__ = ["Store", "lock_database", "open_database", "summary_from_dict", "summary_to_dict"]
 
 
 def _now() -> str:
@@ -333,42 +287,3 @@ class Store:
         """Mark a build as failed."""
         with self.db.conn:
             self.db["runs"].update(run_id, {"finished_at": _now(), "status": f"failed: {reason}"})
-
-
-def summary_to_dict(summary: Summary) -> dict:
-    """Turn a Summary into plain JSON-able data."""
-    return {
-        "headline": summary.headline,
-        "backend": summary.backend,
-        "sentences": [
-            {
-                "text": s.text,
-                "citations": list(s.citations),
-                "evidence": [
-                    {"article_id": e.article_id, "sentence": e.sentence, "score": e.score}
-                    for e in s.evidence
-                ],
-            }
-            for s in summary.sentences
-        ],
-        "dropped": [{"text": d.text, "reason": d.reason} for d in summary.dropped],
-        "input_cut": limit_to_dict(summary.input_cut),
-    }
-
-
-def summary_from_dict(data: dict) -> Summary:
-    """Rebuild a Summary from ``summary_to_dict`` output."""
-    return Summary(
-        headline=data["headline"],
-        backend=data["backend"],
-        sentences=tuple(
-            Sentence(
-                text=s["text"],
-                citations=tuple(s["citations"]),
-                evidence=tuple(Evidence(**e) for e in s.get("evidence", [])),
-            )
-            for s in data["sentences"]
-        ),
-        dropped=tuple(Dropped(**d) for d in data.get("dropped", [])),
-        input_cut=limit_from_dict(data.get("input_cut")),
-    )
