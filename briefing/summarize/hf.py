@@ -9,8 +9,8 @@ tokens are often accepted: 2.7x). Without it, bf16 matmuls are emulated: the
 weights stay bf16 (fast one-token steps, half the memory of fp32) but the prompt
 pass runs as fp32 matmuls ("mixed", 6x faster than emulated bf16), and prompt
 lookup is off, since verifying 10 guesses costs 8 single steps there. With lookup
-off, ``summarize_many`` decodes ``batch_size`` events at once (left-padded; each
-stops on its own): one decoding step reads the weights once for all of them.
+off, ``summarize_many`` can decode ``batch_size`` events at once (left-padded; each
+stops on its own): 8 on a GPU, 1 on a CPU, where a batch of 4 measured only 1.03x.
 torch and transformers are imported when the class is built, so ``import
 briefing`` stays fast; the model is loaded once per instance.
 """
