@@ -7,6 +7,7 @@ Its digests are tested with hf's in ``test_hf.py`` (the ``chat`` fixture runs bo
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -65,3 +66,12 @@ def test_a_demo_build_with_the_llama_backend(tmp_path: Path) -> None:
         assert event["sentences"], event
         for sentence in event["sentences"]:
             assert sentence["citations"], sentence
+
+
+def test_threads_follow_omp_num_threads_like_torch(monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing.summarize.llamacpp import default_threads
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")  # what Ray gives an actor of one CPU
+    assert default_threads() == 1
+    monkeypatch.setenv("OMP_NUM_THREADS", "")
+    assert default_threads() == len(os.sched_getaffinity(0))

@@ -46,6 +46,13 @@ def find_gguf(spec: str, *, cache_dir: Path, progress: Progress | None = None) -
     )
 
 
+def default_threads() -> int:
+    """Return ``OMP_NUM_THREADS`` when set (Ray sets it to an actor's CPUs), else the
+    cores this process may use: torch follows the same rule."""
+    value = os.environ.get("OMP_NUM_THREADS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else len(os.sched_getaffinity(0))
+
+
 class LlamaSummarizer(ChatSummarizer):
     """Summarize an event with llama.cpp on a GGUF model (default: Qwen2.5-Coder-1.5B)."""
 
@@ -78,7 +85,7 @@ class LlamaSummarizer(ChatSummarizer):
             cache_dir=cache_dir if cache_dir is not None else default_cache_dir(),
             progress=progress,
         )
-        threads = threads or len(os.sched_getaffinity(0))
+        threads = threads or default_threads()
         try:
             self._llm = llama_cpp.Llama(
                 model_path=str(path),
