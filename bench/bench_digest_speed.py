@@ -5,7 +5,7 @@ Settings (each in its own process, so that peak RSS is its own; the model loaded
 - ``plain``: ``generate()`` greedy, one event at a time: the baseline;
 - ``lookup10``: prompt-lookup decoding (10 tokens), one event at a time;
 - ``batch4``: greedy, four events decoded together (left-padded; each stops on its own);
-- ``tool``: the backend's defaults on this machine (batch4 on AVX2, lookup10 with native bf16);
+- ``tool``: the hf backend's defaults here (one at a time on a CPU, lookup10 with native bf16);
 - ``llama``: the llama backend (llama.cpp on the same model's Q4_K_M GGUF), one at a time;
 - ``llama-300``: llama with 300 tokens of source excerpts per event instead of 450.
 

@@ -180,7 +180,7 @@ def prepare_model(
     final = checkpoint_dir(name, cache_dir)
     if is_prepared(final) and not force:
         return final
-    kept_before = (cache_dir / "gguf" / f"{name}.gguf").is_file()  # the llama backend's
+    kept_before = _gguf_file(name, cache_dir).is_file()  # the llama backend's: keep it
     gguf = gguf_path(name, cache_dir=cache_dir, progress=progress)
     try:
         build_checkpoint(gguf, final, sha256=model.sha256, progress=progress, force=force)
@@ -190,10 +190,14 @@ def prepare_model(
     return final
 
 
+def _gguf_file(name: str, cache_dir: Path) -> Path:
+    return cache_dir / "gguf" / f"{name}.gguf"
+
+
 def gguf_path(name: str, *, cache_dir: Path, progress: Progress | None = None) -> Path:
     """Return a known model's GGUF file in the cache, assembled (and checked) if missing."""
     model = get_known_model(name)
-    gguf = cache_dir / "gguf" / f"{name}.gguf"
+    gguf = _gguf_file(name, cache_dir)
     if gguf.is_file() and gguf.stat().st_size == model.size:
         return gguf
     parts = part_paths(model)
