@@ -26,7 +26,15 @@ from sklearn.cluster import AgglomerativeClustering
 from .linkage import components, sparse_average_linkage
 from .models import Article, Event
 from .neighbours import CHUNK, NEIGHBOURS, candidate_edges
-from .similarity import MAX_GAP_DAYS, Features, block_similarity, features, similarity_matrix
+from .similarity import (
+    DECIMALS,
+    MAX_GAP_DAYS,
+    Features,
+    block_similarity,
+    features,
+    similarity_matrix,
+    symmetric,
+)
 
 __all__ = [
     "MAX_GAP_DAYS",
@@ -68,13 +76,28 @@ def _dense_labels(sim: np.ndarray, threshold: float) -> np.ndarray:
     ).fit_predict(1.0 - sim)
 
 
+def centrality(sim: np.ndarray | sparse.csr_matrix) -> np.ndarray:
+    """Return each row's summed similarity as an exact integer (units of 10**-DECIMALS).
+
+    The similarities are rounded to ``DECIMALS`` places, so their sums in integer
+    units are exact: the ranking cannot depend on the order in which a BLAS kernel,
+    a block or a sparse matrix adds them up. Equal sums tie, and ties go to the
+    article id.
+    """
+    scale = 10**DECIMALS
+    if sparse.issparse(sim):
+        units = sparse.csr_matrix(sim, dtype=np.float64, copy=True)
+        units.data = np.rint(units.data * scale)
+        return np.asarray(units.sum(axis=1)).ravel().astype(np.int64)
+    return np.rint(np.asarray(sim, dtype=np.float64) * scale).astype(np.int64).sum(axis=1)
+
+
 def _event(
     arts: Sequence[Article], members: np.ndarray, sim: np.ndarray | sparse.csr_matrix
 ) -> Event:
     """Make an event of ``members``, most central first (``sim``: their similarities)."""
-    # Rounded: a block and the full matrix may differ by ~1e-16, which must not reorder.
-    centrality = np.asarray(sim.mean(axis=1)).ravel().round(9)
-    ranked = sorted(range(len(members)), key=lambda x: (-float(centrality[x]), arts[members[x]].id))
+    score = centrality(sim)
+    ranked = sorted(range(len(members)), key=lambda x: (-int(score[x]), arts[members[x]].id))
     chosen = tuple(arts[members[x]] for x in ranked)
     return Event(id=event_id(chosen), articles=chosen)
 
@@ -103,8 +126,7 @@ def _sparse_events(
         if len(comp) == 1:
             events.append(Event(id=event_id([arts[comp[0]]]), articles=(arts[comp[0]],)))
         elif len(comp) <= scale.component_limit:
-            sim = block_similarity(f, comp, comp, max_gap_days=max_gap_days)
-            np.fill_diagonal(sim, 1.0)
+            sim = symmetric(block_similarity(f, comp, comp, max_gap_days=max_gap_days))
             labels = _dense_labels(sim, threshold)
             for label in np.unique(labels):
                 inside = np.flatnonzero(labels == label)
@@ -135,8 +157,7 @@ def _giant_events(
     for label in np.unique(labels):
         members = comp[labels == label]
         if len(members) <= scale.component_limit:
-            sim = block_similarity(f, members, members, max_gap_days=max_gap_days)
-            np.fill_diagonal(sim, 1.0)
+            sim = symmetric(block_similarity(f, members, members, max_gap_days=max_gap_days))
         else:  # too big for a dense matrix: the candidate pairs stand for all
             sim = _sparse_block(members, i, j, s)
         events.append(_event(arts, members, sim))
@@ -174,8 +195,7 @@ def single_event(articles: Sequence[Article], vectors: np.ndarray) -> Event:
     arts = list(articles)
     if len(arts) > 1:
         sim = similarity_matrix(arts, np.asarray(vectors, dtype=np.float32), max_gap_days=10**6)
-        centrality = sim.mean(axis=1)
-        arts = [
-            arts[i] for i in sorted(range(len(arts)), key=lambda i: (-centrality[i], arts[i].id))
-        ]
+        score = centrality(sim)
+        ranked = sorted(range(len(arts)), key=lambda i: (-int(score[i]), arts[i].id))
+        arts = [arts[i] for i in ranked]
     return Event(id=event_id(arts), articles=tuple(arts))

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from .cluster import MAX_GAP_DAYS, similarity_matrix
-from .embed import Embedder, embed_articles
+from .embed import DECIMALS, Embedder, embed_articles
 from .models import Article, EarlierEvent, Event, Gone, History, Previous
 from .store import Store
 
@@ -109,7 +109,7 @@ def match_by_similarity(
             if first and (first - reference).days > max_pause_days:
                 continue
             cols = [index[a.id] for a in theirs]
-            score = float(sim[np.ix_(rows, cols)].mean())
+            score = round(float(sim[np.ix_(rows, cols)].mean()), DECIMALS)
             if score < threshold:
                 continue
             if best is None or (candidate.date, score) > (best.earlier.date, best.score):

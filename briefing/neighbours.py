@@ -45,19 +45,22 @@ def candidate_edges(
     """Return candidate pairs as arrays ``(i, j, sim)`` with ``i < j``, sorted, no repeats.
 
     Only pairs with a positive similarity are candidates; each article brings its
-    ``k`` most similar partners (deterministic for a given input order).
+    ``k`` most similar partners, and any tied with the k-th (so the pairs do not
+    depend on the chunk size or the order of the columns).
     """
     found_i, found_j, found_s = [], [], []
     for rows, cols in _windows(f, max_gap_days, chunk):
         sim = block_similarity(f, rows, cols, max_gap_days=max_gap_days)
         sim[rows[:, None] == cols[None, :]] = 0.0  # an article is not its own neighbour
         top = min(k, sim.shape[1])
-        ranked = np.argpartition(-sim, top - 1, axis=1)[:, :top]
-        best = np.take_along_axis(sim, ranked, axis=1)
-        keep = best > 0.0
-        found_i.append(np.repeat(rows, keep.sum(axis=1)))
-        found_j.append(cols[ranked[keep]])
-        found_s.append(best[keep])
+        # The k-th best similarity of each row; every partner at least that similar is
+        # kept, so ties at the k-th place never depend on the chunk or the column order.
+        kth = -np.partition(-sim, top - 1, axis=1)[:, top - 1]
+        keep = (sim >= kth[:, None]) & (sim > 0.0)
+        r, c = np.nonzero(keep)
+        found_i.append(rows[r])
+        found_j.append(cols[c])
+        found_s.append(sim[r, c])
     if not found_i:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0)

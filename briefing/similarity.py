@@ -19,6 +19,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from .embed import DECIMALS
 from .models import Article
 
 # Weights of the three similarities; fixed, documented in bench/RESULTS.md with
@@ -80,7 +81,7 @@ def block_similarity(
     Pairs dated more than ``max_gap_days`` apart get 0. The diagonal is not set to
     1 here: :func:`similarity_matrix` does that for a square matrix.
     """
-    cosine = f.vectors[rows] @ f.vectors[cols].T
+    cosine = f.vectors[rows].astype(np.float64) @ f.vectors[cols].astype(np.float64).T
     embedding = np.clip((cosine - EMBEDDING_FLOOR) / (1 - EMBEDDING_FLOOR), 0.0, 1.0)
     names = (f.names[rows] @ f.names[cols].T).toarray()
     word_sim = (f.words[rows] @ f.words[cols].T).toarray()
@@ -88,7 +89,7 @@ def block_similarity(
     ri, ci = f.ordinals[rows], f.ordinals[cols]
     dated = (ri != UNDATED)[:, None] & (ci != UNDATED)[None, :]
     sim[dated & (np.abs(ri[:, None] - ci[None, :]) > max_gap_days)] = 0.0
-    return np.clip(sim, 0.0, 1.0)
+    return np.clip(sim, 0.0, 1.0).round(DECIMALS)
 
 
 def similarity_matrix(
@@ -99,5 +100,16 @@ def similarity_matrix(
     sim = block_similarity(
         features(articles, vectors), everything, everything, max_gap_days=max_gap_days
     )
+    return symmetric(sim)
+
+
+def symmetric(sim: np.ndarray) -> np.ndarray:
+    """Return a square similarity block made exactly symmetric, with 1 on the diagonal.
+
+    A matrix product may give (i, j) and (j, i) in different last bits; the upper
+    triangle stands for both, so the two articles of a pair always tie in centrality.
+    """
+    upper = np.triu(sim, 1)
+    sim = upper + upper.T
     np.fill_diagonal(sim, 1.0)
     return sim

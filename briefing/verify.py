@@ -27,7 +27,7 @@ from functools import lru_cache
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from .embed import Embedder, get_embedder
+from .embed import DECIMALS, Embedder, get_embedder
 from .injection import is_instruction
 from .models import Article, Evidence
 from .text import split_sentences, words
@@ -113,7 +113,10 @@ def support_matrix(
     model = embedder or get_embedder()
     vectors = model.encode([s.text for s in sources])
     queries = model.encode(list(sentences))
-    cosine = np.clip(queries @ vectors.T, 0.0, 1.0).astype(np.float64)
+    # float64 and rounded (as grouping's similarities): the BLAS kernel must not
+    # reorder the evidence of a sentence.
+    cosine = np.clip(queries.astype(np.float64) @ vectors.astype(np.float64).T, 0.0, 1.0)
+    cosine = cosine.round(DECIMALS)
     source_words = [content_words(s.text) for s in sources]
     stripped = [s.text.strip() for s in sources]
     scores = np.empty_like(cosine)
@@ -122,7 +125,7 @@ def support_matrix(
         lexical = np.array(
             [len(wanted & sw) / len(wanted) if wanted else 0.0 for sw in source_words]
         )
-        scores[q] = (cosine[q] + lexical) / 2
+        scores[q] = ((cosine[q] + lexical) / 2).round(DECIMALS)
         exact = [i for i, s in enumerate(stripped) if s == sentence.strip()]
         scores[q, exact] = 1.0
     return scores

@@ -70,7 +70,8 @@ def rank_candidates(found: Sequence[Candidate]) -> tuple[np.ndarray, np.ndarray]
     bonus = np.array(
         [LEAD_BONUS[c.position] if c.position < len(LEAD_BONUS) else 0.0 for c in found]
     )
-    return scores + bonus, rows
+    # Rounded: a BLAS kernel changes the last bits, which must not reorder equal sentences.
+    return (scores + bonus).round(9), rows
 
 
 def choose(found: Sequence[Candidate], *, max_words: int) -> list[Candidate]:
