@@ -6,7 +6,7 @@ DATE ?= 2022-12-21
 BACKEND ?= hf
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install llama briefing test lint bench bench-quality clean
+.PHONY: install llama briefing test lint bench bench-quality scoreboard clean
 
 install: $(VENV)/.installed
 
@@ -42,6 +42,11 @@ bench: install
 
 bench-quality: install
 	$(BIN)/python bench/ecbplus.py
+
+# The quality scoreboard (bench/scoreboard): every judgement beside its baseline, written to
+# bench/SCOREBOARD.md. QUICK=1: the model on 12 events (<= 15 min); ONLY=grouping,truth ...
+scoreboard: install $(if $(QUICK),,llama)
+	$(BIN)/python -m bench.scoreboard $(if $(QUICK),--quick) $(if $(ONLY),--only $(ONLY))
 
 clean:
 	rm -rf $(VENV) outputs/*.md outputs/*.html outputs/*.json
