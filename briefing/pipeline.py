@@ -23,51 +23,27 @@ import sqlite3
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
-from .archive import nav_for, scan, update_archive
-from .cluster import group_events
-from .dedup import deduplicate
-from .digests import (
-    BackendSpec,
-    Executor,
-    cache_options,
-    digest_key,
-    make_executor,
-    summarize_all,
-)
-from .embed import embed_articles
 from .errors import BriefingError, StoreError
-from .history import find_matches, gone_events, history_for
-from .ingest import ingest
-from .limits import MAX_ARTICLE_CHARS, MAX_CORPUS_CHARS, cap_article, cap_corpus
-from .models import Article, Briefing, BriefingEvent, Event, History, Limit, Stats, Summary
-from .render import make_environment, write_outputs
+from .events.cluster import group_events
+from .events.dedup import deduplicate
+from .events.embed import embed_articles
+from .events.history import find_matches, gone_events, history_for
+from .ingest.limits import MAX_ARTICLE_CHARS, MAX_CORPUS_CHARS, cap_article, cap_corpus
+from .ingest.readers import ingest
+from .progress import Progress, Silent
+from .publish.archive import nav_for, scan, update_archive
+from .publish.render import make_environment, write_outputs
+from .records import Article, Briefing, BriefingEvent, Event, History, Limit, Stats, Summary
 from .resources import data_dir
-from .store import Store, lock_database, open_database
-from .summarize import check_backend
+from .store.store import Store, lock_database, open_database
+from .summarize.digests import digest_key, make_executor, summarize_all
+from .summarize.executors import BackendSpec, Executor, cache_options
+from .summarize.registry import check_backend
 
 if TYPE_CHECKING:
     from jinja2 import Environment
-
-
-class Progress(Protocol):
-    """Receives progress of the slow stages (the CLI draws bars from it)."""
-
-    def start(self, stage: str, total: int) -> None: ...
-    def advance(self, info: str = "") -> None: ...
-    def finish(self) -> None: ...
-
-
-class _Silent:
-    def start(self, stage: str, total: int) -> None:
-        pass
-
-    def advance(self, info: str = "") -> None:
-        pass
-
-    def finish(self) -> None:
-        pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +161,7 @@ def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -
             raise StoreError(f"cannot write the database {options.db_path}: {e}") from e
         try:
             with closing(_executor(options)) as executor:  # a bad device fails before ingest
-                return _build(options, store, run_id, env, progress or _Silent(), executor)
+                return _build(options, store, run_id, env, progress or Silent(), executor)
         except (BriefingError, sqlite3.Error) as e:
             try:
                 store.fail_run(run_id, str(e))

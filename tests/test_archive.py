@@ -1,4 +1,4 @@
-"""Tests for briefing.archive and the history parts of the JSON document and templates."""
+"""Tests for briefing.publish.archive and the history parts of the JSON document and templates."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import dataclasses
 import datetime as dt
 import json
 
-from briefing.archive import nav_for, scan, update_archive
-from briefing.jsonio import briefing_from_dict, load_briefing
-from briefing.models import Gone, History, Previous, Sentence
-from briefing.render import briefing_to_dict, render_html, render_markdown, write_outputs
+from briefing.publish.archive import nav_for, scan, update_archive
+from briefing.publish.jsonio import briefing_from_dict, load_briefing
+from briefing.publish.render import briefing_to_dict, render_html, render_markdown, write_outputs
+from briefing.records import Gone, History, Previous, Sentence
 
 from .test_render import HOSTILE_TITLE, make_briefing
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from briefing.compare_io import compare_briefing
-from briefing.compare_render import render_html as render_report
-from briefing.jsonio import load_briefing
-from briefing.mail import render_email_html
+from briefing.check.compare_io import compare_briefing
+from briefing.check.compare_render import render_html as render_report
 from briefing.pipeline import BuildOptions, build_briefing
+from briefing.publish.jsonio import load_briefing
+from briefing.publish.mail import render_email_html
 
 from .conftest import DEMO, ROOT
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefing.cli import cli
-from briefing.store import Store, open_database
+from briefing.cli.main import cli
+from briefing.store.store import Store, open_database
 
 from .conftest import DEMO
 

@@ -5,9 +5,9 @@ import random
 import numpy as np
 import pytest
 
-from briefing.cluster import event_id, group_events
-from briefing.embed import embed_articles
-from briefing.ingest import ingest
+from briefing.events.cluster import event_id, group_events
+from briefing.events.embed import embed_articles
+from briefing.ingest.readers import ingest
 
 from .conftest import DEMO, make_article
 

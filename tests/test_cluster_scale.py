@@ -9,10 +9,10 @@ import pytest
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from briefing.cluster import THRESHOLD, Scale, group_events
-from briefing.linkage import components, sparse_average_linkage
-from briefing.neighbours import candidate_edges
-from briefing.similarity import features, similarity_matrix
+from briefing.events.cluster import THRESHOLD, Scale, group_events
+from briefing.events.linkage import components, sparse_average_linkage
+from briefing.events.neighbours import candidate_edges
+from briefing.events.similarity import features, similarity_matrix
 
 from .conftest import SHARED, make_article
 

@@ -1,4 +1,4 @@
-"""Tests for briefing.compare, its renderers and ``briefing compare``, on hand-made sources."""
+"""Tests for check.compare, its renderers and ``briefing compare``, on hand-made sources."""
 
 from __future__ import annotations
 
@@ -11,17 +11,20 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefing.cli import cli
-from briefing.cli_compare import compare
-from briefing.compare import (
+from briefing.check.compare import (
     SUPPORTED_MIN,
     EventComparison,
     compare_summary,
     sentence_support,
     verdict,
 )
-from briefing.compare_io import compare_briefing, compare_pairs, read_sources, summary_from_bytes
-from briefing.compare_render import (
+from briefing.check.compare_io import (
+    compare_briefing,
+    compare_pairs,
+    read_sources,
+    summary_from_bytes,
+)
+from briefing.check.compare_render import (
     comparison_to_dict,
     mark_facts,
     md_cell,
@@ -30,9 +33,11 @@ from briefing.compare_render import (
     render_markdown,
     render_table,
 )
+from briefing.check.facts import novel_words, unsupported_facts, vocabulary
+from briefing.cli.compare import compare
+from briefing.cli.main import cli
 from briefing.errors import InputError
 from briefing.pipeline import BuildOptions, build_briefing
-from briefing.verify import novel_words, unsupported_facts, vocabulary
 
 from .conftest import DEMO
 

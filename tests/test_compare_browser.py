@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.compare import EventComparison, compare_summary
-from briefing.compare_render import render_html
+from briefing.check.compare import EventComparison, compare_summary
+from briefing.check.compare_render import render_html
 from briefing.pipeline import BuildOptions, build_briefing
 
 from .conftest import DEMO, ROOT

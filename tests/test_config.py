@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefing.cli import cli
-from briefing.config import Config, Feed, FetchSettings, find_config, load_config
+from briefing.cli.config import Config, find_config, load_config, load_email_config
+from briefing.cli.main import cli
 from briefing.errors import ConfigError
-from briefing.smtp import load_email_config
+from briefing.ingest.fetch import Feed
+from briefing.ingest.httpget import FetchSettings
 
 from .conftest import ROOT
 

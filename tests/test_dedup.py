@@ -4,9 +4,10 @@ import re
 
 import pytest
 
-from briefing.dedup import content_id, deduplicate
-from briefing.ingest import read_file
-from briefing.models import Source
+from briefing.events.dedup import deduplicate
+from briefing.ingest.readers import read_file
+from briefing.records import Source
+from briefing.text import content_id
 
 from .conftest import DEMO, make_article
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from datasketch import MinHash, MinHashLSH
 
-from briefing import dedup
-from briefing.dedup import _candidate_pairs, shingles, signatures
+from briefing.events import dedup
+from briefing.events.dedup import _candidate_pairs, shingles, signatures
 from briefing.text import joined_words, words
 
 from .conftest import DEMO

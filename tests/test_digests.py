@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from briefing import summarize
-from briefing.digests import BackendSpec, LocalExecutor, summarize_all
-from briefing.models import Article, Draft, Event
-from briefing.store import Store, open_database
-from briefing.summarize import available
+from briefing.records import Article, Draft, Event
+from briefing.store.store import Store, open_database
+from briefing.summarize import registry
+from briefing.summarize.digests import summarize_all
+from briefing.summarize.executors import BackendSpec, LocalExecutor
+from briefing.summarize.registry import available
 
 from .conftest import make_article
 
@@ -57,8 +58,8 @@ class OneByOne:
 def fake_backends(monkeypatch: pytest.MonkeyPatch) -> None:
     """Register the two fakes for one test only (the registry is process-wide)."""
     available()  # load the built-in backends first
-    monkeypatch.setitem(summarize._REGISTRY, "batchfake", BatchingFake)
-    monkeypatch.setitem(summarize._REGISTRY, "onebyone", OneByOne)
+    monkeypatch.setitem(registry._REGISTRY, "batchfake", BatchingFake)
+    monkeypatch.setitem(registry._REGISTRY, "onebyone", OneByOne)
 
 EVENTS = [
     Event(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from briefing.cli import cli
+from briefing.cli.main import cli
 
 from .conftest import ROOT
 

@@ -1,7 +1,7 @@
 import pytest
 
-from briefing.ingest import read_file
-from briefing.summarize.extractive import (
+from briefing.ingest.readers import read_file
+from briefing.summarize.backends.extractive import (
     ExtractiveSummarizer,
     candidates,
     choose,

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from briefing import __version__
-from briefing.config import Config, Feed, FetchSettings
-from briefing.fetch import FetchReport, fetch_all
-from briefing.fetchlog import FetchLog
-from briefing.store import Store, open_database
+from briefing.cli.config import Config
+from briefing.ingest.fetch import Feed, FetchReport, fetch_all
+from briefing.ingest.fetchlog import FetchLog
+from briefing.ingest.httpget import FetchSettings
+from briefing.store.store import Store, open_database
 
 from .conftest import DEMO
 from .webserver import Route, Site, atom, page, rss, serve
@@ -59,7 +60,8 @@ def config(tmp_path: Path, feeds: list[str], **fetch: object) -> Config:
 
 def fetch(tmp_path: Path, store: Store, feeds: list[str], clock: FakeClock | None = None,
           **settings: object) -> FetchReport:
-    return fetch_all(config(tmp_path, feeds, **settings), store, clock=clock or FakeClock())
+    settings = config(tmp_path, feeds, **settings)
+    return fetch_all(settings.feeds, settings.fetch, store, clock=clock or FakeClock())
 
 
 def add_pages(site: Site, *names: str, prefix: str = "/news/") -> list[dict[str, str]]:
@@ -235,7 +237,7 @@ def test_redirects_are_followed_and_the_final_url_is_never_fetched_again(
 
 
 def test_a_url_read_from_a_folder_is_not_fetched(tmp_path: Path, site: Site, store: Store) -> None:
-    from briefing.ingest import ingest
+    from briefing.ingest.readers import ingest
 
     items = add_pages(site, "000", "001")
     folder = tmp_path / "corpus"

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from briefing.models import Article, Draft
-from briefing.summarize import register
-from briefing.summarize.extractive import ExtractiveSummarizer
+from briefing.records import Article, Draft
+from briefing.summarize.backends.extractive import ExtractiveSummarizer
+from briefing.summarize.registry import register
 
 from . import days
 
@@ -41,7 +41,7 @@ class CountingSummarizer(ExtractiveSummarizer):
 @pytest.fixture(autouse=True, scope="module")
 def counting_backend():
     """Register the counting backend for this module only (other tests list the backends)."""
-    from briefing.summarize import _REGISTRY
+    from briefing.summarize.registry import _REGISTRY
 
     register("counting", CountingSummarizer)
     yield
@@ -213,7 +213,7 @@ def test_briefings_link_previous_and_next_and_the_archive(scenario):
 def _articles(story: str, day: int, *, shift: int = 0) -> tuple[Article, ...]:
     import datetime as dt
 
-    from briefing.dedup import content_id
+    from briefing.text import content_id
 
     return tuple(
         Article(id=content_id(a["text"]), title=a["title"], text=a["text"], path=a["file"],
@@ -230,9 +230,9 @@ def test_similarity_matches_a_continuing_story_but_not_a_similar_one(shift, expe
     after a pause of more than MAX_PAUSE_DAYS); D, a fire at the same chain, never does."""
     import numpy as np
 
-    from briefing.embed import embed_articles
-    from briefing.history import match_by_similarity
-    from briefing.models import EarlierEvent, Event
+    from briefing.events.embed import embed_articles
+    from briefing.events.history import match_by_similarity
+    from briefing.records import EarlierEvent, Event
 
     a1, b1 = _articles("A", 1), _articles("B", 1)
     today = {"A": Event("A", _articles("A", 2, shift=shift)),
@@ -252,7 +252,7 @@ def test_similarity_matches_a_continuing_story_but_not_a_similar_one(shift, expe
 
 def test_scenario_feed_and_pages_read_back_as_the_articles(tmp_path):
     """The feed snapshot and article pages of tests/days.py (for a fetch scenario) are valid."""
-    from briefing.ingest import ingest
+    from briefing.ingest.readers import ingest
 
     (tmp_path / "feed.xml").write_text(days.feed_xml(3, "http://127.0.0.1:8000", upto_only=False))
     items = ingest([tmp_path / "feed.xml"]).articles
@@ -269,8 +269,8 @@ def test_scenario_feed_and_pages_read_back_as_the_articles(tmp_path):
 
 
 def test_scenario_json_reads_back_unchanged(scenario):
-    from briefing.jsonio import briefing_from_dict
-    from briefing.render import briefing_to_dict
+    from briefing.publish.jsonio import briefing_from_dict
+    from briefing.publish.render import briefing_to_dict
 
     root, _ = scenario
     for day in (1, 2, 3):

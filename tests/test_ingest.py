@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from briefing.dedup import content_id
 from briefing.errors import ArticleError, InputError
-from briefing.ingest import ingest, parse_text, read_file
-from briefing.models import Skipped
+from briefing.ingest.readers import ingest, parse_text, read_file
+from briefing.records import Skipped
+from briefing.text import content_id
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

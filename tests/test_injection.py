@@ -1,10 +1,10 @@
 import pytest
 
-from briefing.injection import is_instruction
-from briefing.select import select_sentences
-from briefing.summarize import check_sentences
-from briefing.summarize.extractive import ExtractiveSummarizer
-from briefing.verify import source_sentences
+from briefing.check.injection import is_instruction
+from briefing.check.verify import source_sentences
+from briefing.summarize.backends.extractive import ExtractiveSummarizer
+from briefing.summarize.select import select_sentences
+from briefing.summarize.summary import check_sentences
 
 from .conftest import make_article
 

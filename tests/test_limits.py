@@ -11,19 +11,19 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefing import summarize as summarize_module
-from briefing.cli import cli
-from briefing.decode import decode_text
-from briefing.jsonio import briefing_from_dict
-from briefing.limits import cap_article, cap_corpus, cut_point
-from briefing.models import Article, Draft, Limit
+from briefing.cli.main import cli
+from briefing.ingest.decode import decode_text
+from briefing.ingest.limits import cap_article, cap_corpus, cut_point
+from briefing.ingest.textmeta import read_text
 from briefing.pipeline import BuildOptions, build_briefing
-from briefing.render import briefing_to_dict
-from briefing.select import select_excerpts
-from briefing.store import summary_from_dict, summary_to_dict
-from briefing.summarize.extractive import ExtractiveSummarizer
+from briefing.publish.jsonio import briefing_from_dict
+from briefing.publish.render import briefing_to_dict
+from briefing.records import Article, Draft, Limit
+from briefing.store.store import summary_from_dict, summary_to_dict
+from briefing.summarize import registry
+from briefing.summarize.backends.extractive import ExtractiveSummarizer
+from briefing.summarize.select import select_excerpts
 from briefing.text import CHUNK_CHARS, split_sentences
-from briefing.textmeta import read_text
 
 from .conftest import DEMO, make_article
 
@@ -117,7 +117,7 @@ class _Budgeted:
 
 
 def test_build_notes_each_event_whose_model_input_was_cut(tmp_path, monkeypatch):
-    monkeypatch.setitem(summarize_module._REGISTRY, "budgeted", _Budgeted)
+    monkeypatch.setitem(registry._REGISTRY, "budgeted", _Budgeted)
     options = BuildOptions(paths=(DEMO,), date=dt.date(2022, 12, 21), out_dir=tmp_path,
                            db_path=tmp_path / "b.db", backend="budgeted", formats=("json",),
                            max_input_tokens=60)

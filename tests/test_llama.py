@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefing.cli import cli
+from briefing.cli.main import cli
 from briefing.errors import BriefingError, ModelError
-from briefing.modelstore import DEFAULT_MODEL, KNOWN_MODELS, is_installed
-from briefing.summarize import available, get_summarizer
-from briefing.summarize.llamacpp import find_gguf
+from briefing.localmodels.registry import DEFAULT_MODEL, KNOWN_MODELS, is_installed
+from briefing.summarize.backends.llamacpp import find_gguf
+from briefing.summarize.registry import available, get_summarizer
 
 from .conftest import DEMO
 
@@ -69,7 +69,7 @@ def test_a_demo_build_with_the_llama_backend(tmp_path: Path) -> None:
 
 
 def test_threads_follow_omp_num_threads_like_torch(monkeypatch: pytest.MonkeyPatch) -> None:
-    from briefing.summarize.llamacpp import default_threads
+    from briefing.summarize.backends.llamacpp import default_threads
 
     monkeypatch.setenv("OMP_NUM_THREADS", "1")  # what Ray gives an actor of one CPU
     assert default_threads() == 1

@@ -25,14 +25,15 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from click.testing import CliRunner
 
-from briefing.cli import cli
-from briefing.cli_send import send as send_command
+from briefing.cli.config import load_email_config
+from briefing.cli.main import cli
+from briefing.cli.send import send as send_command
 from briefing.errors import ConfigError
-from briefing.jsonio import briefing_from_dict, load_briefing
-from briefing.mail import build_message, load_eml, plain_text, send_briefing, send_eml
 from briefing.pipeline import BuildOptions, build_briefing
-from briefing.render import briefing_to_dict, http_url
-from briefing.smtp import EmailSettings, MailError, SendError, load_email_config
+from briefing.publish.jsonio import briefing_from_dict, load_briefing
+from briefing.publish.mail import build_message, load_eml, plain_text, send_briefing, send_eml
+from briefing.publish.render import briefing_to_dict, http_url
+from briefing.publish.smtp import EmailSettings, MailError, SendError
 
 from .conftest import DEMO
 
@@ -488,7 +489,7 @@ def fails(out: Path, config: EmailSettings, match: str, **kwargs) -> SendError:
 def test_421_is_retried_then_given_up(out: Path, smtp_server, caplog) -> None:
     server, port = smtp_server(Recorder(mail=["421 4.3.2 Service shutting down"] * 3))
     sleeps = Sleeps()
-    with caplog.at_level(logging.WARNING, logger="briefing.smtp"):
+    with caplog.at_level(logging.WARNING, logger="briefing.publish.smtp"):
         fails(out, settings(port, retries=2, backoff=0.01),
               r"refused the sender .*\(421 4\.3\.2 Service shutting down\); "
               r"gave up after 3 attempts", sleep=sleeps)

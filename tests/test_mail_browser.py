@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing.jsonio import load_briefing
-from briefing.mail import render_email_html
-from briefing.models import Skipped
+from briefing.publish.jsonio import load_briefing
+from briefing.publish.mail import render_email_html
+from briefing.records import Skipped
 
 from .test_mail import NON_ASCII, build_demo
 

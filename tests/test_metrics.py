@@ -1,4 +1,4 @@
-"""Tests for briefing.metrics: fragments, novel n-grams, LCS and ROUGE on hand-worked inputs."""
+"""Tests for check.metrics: fragments, novel n-grams, LCS and ROUGE on hand-worked inputs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import random
 import pytest
 from rouge_score import rouge_scorer
 
-from briefing.metrics import (
+from briefing.check.metrics import (
     BOUNDARY,
     extractive_fragments,
     fragment_stats,

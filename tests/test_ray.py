@@ -23,13 +23,19 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from briefing.cli import cli
-from briefing.cluster import group_events
-from briefing.config import load_config
-from briefing.device import check_device, cuda_count, resolve_device
-from briefing.digests import BackendSpec, DigestJob, LocalExecutor, cache_options, with_device
+from briefing.cli.config import load_config
+from briefing.cli.main import cli
 from briefing.errors import BriefingError, ConfigError
-from briefing.ingest import ingest
+from briefing.events.cluster import group_events
+from briefing.ingest.readers import ingest
+from briefing.localmodels.device import check_device, cuda_count, resolve_device
+from briefing.summarize.executors import (
+    BackendSpec,
+    DigestJob,
+    LocalExecutor,
+    cache_options,
+    with_device,
+)
 
 from .conftest import DEMO, ROOT
 
@@ -121,7 +127,7 @@ def test_ray_executor_writes_the_same_briefing_as_the_local_one(
 
 @pytest.mark.ray
 def test_digests_and_embeddings_are_computed_in_the_workers(ray_address: str) -> None:
-    from briefing.ray_executor import RayExecutor
+    from briefing.summarize.ray_executor import RayExecutor
 
     articles = list(ingest([DEMO]).articles)
     texts = [f"{a.title}\n{a.text[:2000]}" for a in articles]
@@ -165,7 +171,7 @@ def test_an_unreachable_ray_address_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_a_missing_ray_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    from briefing.ray_executor import RayExecutor
+    from briefing.summarize.ray_executor import RayExecutor
 
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray raises ImportError
     with pytest.raises(BriefingError, match=r"pip install 'briefing\[ray\]'"):

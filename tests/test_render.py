@@ -1,4 +1,4 @@
-"""Tests for briefing.render: JSON shape, Markdown and HTML output, escaping, writing.
+"""Tests for briefing.publish.render: JSON shape, Markdown and HTML output, escaping, writing.
 
 Regenerate the golden files after an intended change to the templates with
 ``python tests/test_render.py`` and review the diff.
@@ -17,20 +17,7 @@ import markdown
 import pytest
 
 from briefing.errors import BriefingError, ConfigError, OutputError, TemplateNotFoundError
-from briefing.models import (
-    Article,
-    Briefing,
-    BriefingEvent,
-    Dropped,
-    Event,
-    Evidence,
-    Sentence,
-    Skipped,
-    Source,
-    Stats,
-    Summary,
-)
-from briefing.render import (
+from briefing.publish.render import (
     briefing_to_dict,
     date_span,
     http_url,
@@ -42,6 +29,19 @@ from briefing.render import (
     render_json,
     render_markdown,
     write_outputs,
+)
+from briefing.records import (
+    Article,
+    Briefing,
+    BriefingEvent,
+    Dropped,
+    Event,
+    Evidence,
+    Sentence,
+    Skipped,
+    Source,
+    Stats,
+    Summary,
 )
 
 GOLDEN = Path(__file__).parent / "data" / "render"

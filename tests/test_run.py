@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefing.cli import cli
+from briefing.cli.main import cli
 
 from .test_fetch import TEXTS
 from .test_mail import Recorder, free_port

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefing.select import estimate_tokens, select_sentences
+from briefing.summarize.select import estimate_tokens, select_sentences
 from tests.conftest import make_article
 
 

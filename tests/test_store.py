@@ -6,11 +6,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from briefing import store as store_module
 from briefing.errors import StoreError
-from briefing.migrations import migrations
-from briefing.models import Dropped, Evidence, Sentence, Skipped, Source, Stats, Summary
-from briefing.store import Store, open_database, summary_from_dict, summary_to_dict
+from briefing.records import Dropped, Evidence, Sentence, Skipped, Source, Stats, Summary
+from briefing.store import store as store_module
+from briefing.store.migrations import migrations
+from briefing.store.store import Store, open_database, summary_from_dict, summary_to_dict
 
 from .conftest import make_article
 

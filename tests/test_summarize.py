@@ -1,9 +1,10 @@
 import pytest
 
 from briefing.errors import UnknownBackendError
-from briefing.models import Dropped
-from briefing.summarize import Summarizer, available, get_summarizer, summarize_event
-from briefing.summarize.extractive import ExtractiveSummarizer
+from briefing.records import Dropped
+from briefing.summarize.backends.extractive import ExtractiveSummarizer
+from briefing.summarize.registry import Summarizer, available, get_summarizer
+from briefing.summarize.summary import summarize_event
 
 from .conftest import FakeSummarizer, make_article
 
@@ -186,7 +187,7 @@ def test_a_failed_rewrite_is_listed_and_the_central_title_is_the_last_resort():
 
 
 def test_whats_new_is_the_first_sentence_of_a_digest_of_the_new_articles(fake_summarizer):
-    from briefing.summarize import summarize_update
+    from briefing.summarize.summary import summarize_update
 
     fake_summarizer.enqueue("Zelensky meets Biden", SUPPORTED, "He thanked Congress.")
 
@@ -203,7 +204,7 @@ def test_whats_new_is_the_first_sentence_of_a_digest_of_the_new_articles(fake_su
      (NAME, "what's new: not in the sources: Donald Trump")],
 )
 def test_unsupported_whats_new_is_dropped(fake_summarizer, reply, reason):
-    from briefing.summarize import summarize_update
+    from briefing.summarize.summary import summarize_update
 
     fake_summarizer.enqueue("Headline", reply)
 
@@ -214,7 +215,7 @@ def test_unsupported_whats_new_is_dropped(fake_summarizer, reply, reason):
 
 
 def test_extractive_whats_new_is_the_most_salient_sentence():
-    from briefing.summarize import summarize_update
+    from briefing.summarize.summary import summarize_update
 
     sentence, _ = summarize_update([VISIT, TRIP], ExtractiveSummarizer())
     top = ExtractiveSummarizer().summarize_update([VISIT, TRIP], max_words=40)

@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.textmeta import find_date, parse_date, read_text
+from briefing.ingest.dates import parse_date
+from briefing.ingest.textmeta import find_date, read_text
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 REF = dt.date(2022, 12, 21)

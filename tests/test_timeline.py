@@ -1,11 +1,11 @@
-"""Tests for briefing.timeline: dated rows of an event, oldest first, deduplicated, capped."""
+"""Tests for events.timeline: dated rows of an event, oldest first, deduplicated, capped."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from briefing.models import Event
-from briefing.timeline import timeline
+from briefing.events.timeline import timeline
+from briefing.records import Event
 
 from .conftest import make_article
 

@@ -1,6 +1,7 @@
 import pytest
 
-from briefing.verify import CITE_MIN, align, facts, lexical_support, unsupported_facts
+from briefing.check.facts import facts, unsupported_facts
+from briefing.check.verify import CITE_MIN, align, lexical_support
 
 from .conftest import make_article
 
