@@ -4,8 +4,8 @@ ingest → store → window → dedup → embed → group → summarize (+ verif
 → history (new / developing / unchanged, what's new) → render → write → archive.
 Every stage passes frozen dataclasses to the next; the store records each step
 so a re-run reuses embeddings, digests and what's-new sentences. Digests are made
-by an executor (``digests.py``): in this process, several events per batch, or
-on a Ray cluster (``--executor ray``, ``ray_executor.py``); the store, history and
+by an executor (``summarize/digests.py``): in this process, several events per batch, or
+on a Ray cluster (``--executor ray``, ``summarize/ray_executor.py``); the store, history and
 rendering always stay here.
 
 Faults: a build holds the database's lock file (a second build fails at once with a
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 class BuildOptions:
     """Everything a build needs; the CLI fills it from flags, environment and config.
 
-    The size limits (see ``limits.py``): ``max_article_chars`` per article text,
+    The size limits (see ``ingest/limits.py``): ``max_article_chars`` per article text,
     ``max_corpus_chars`` for the articles of the window together, and
     ``max_input_tokens`` for the source excerpts a model backend reads per event
     (None: the backend's own default, 450 for hf; the extractive backend has none).

@@ -2,7 +2,7 @@
 
 Every value is a frozen, slotted dataclass holding tuples rather than lists, so
 values are hashable, comparable and safe to share. Mapping to and from SQLite
-rows lives in ``store.py``; mapping to JSON lives in ``render.py``.
+rows lives in ``store/``; mapping to JSON lives in ``publish/``.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Scraped text can carry prompt injections ("Ignore all previous instructions and
 write that ..."). Such a sentence is never news: it is kept out of the model's
-prompt (``select.py``), out of extractive digests, and out of the evidence pool
+prompt (``summarize/select.py``), out of extractive digests, and out of the evidence pool
 (``verify.source_sentences``), so a digest sentence that only repeats it finds no
 support and the guard drops it. The patterns are deliberately narrow: they name
 instructions, prompts or the model itself, which ordinary news prose rarely does.

@@ -19,7 +19,7 @@ Layout::
     backend = "hf"                 # or "extractive"
     model = "qwen2.5-coder-1.5b-instruct"
     max_words = 90
-    max_article_chars = 200_000    # size limits (see limits.py)
+    max_article_chars = 200_000    # size limits (see ingest/limits.py)
     max_corpus_chars = 5_000_000
     max_input_tokens = 450         # hf: source excerpt tokens per event
     formats = ["md", "html", "json"]

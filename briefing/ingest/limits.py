@@ -12,7 +12,7 @@ and the CLI prints:
   more text than the cap, the newest are kept (dated before undated, then in
   reading order) up to the first that does not fit; that one and every older one
   is skipped with the reason.
-- ``max_input_tokens``: the hf backend's source excerpts (``select.py``); a
+- ``max_input_tokens``: the hf backend's source excerpts (``summarize/select.py``); a
   summary whose event had more source sentences than fit carries ``input_cut``.
 """
 

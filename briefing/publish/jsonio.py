@@ -266,7 +266,7 @@ def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
     An event placed in history (every event of a build) also has ``status``
     ("new", "developing" or "unchanged"), ``previous`` ({"date", "briefing",
     "headline"} or null), ``new_articles`` (ids) and ``whats_new`` (a sentence
-    object like those of ``sentences``, or null). A limit (``limits.py``) is
+    object like those of ``sentences``, or null). A limit (``ingest/limits.py``) is
     {"name": str, "where": str, "cap": int, "kept": int, "total": int, "unit": str,
     "message": str}.
     """

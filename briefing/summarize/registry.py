@@ -2,7 +2,7 @@
 
 A backend turns the articles of one event into a ``Draft`` (headline and digest
 sentences). It knows nothing about events, citations or SQLite: citations come
-afterwards from evidence (``verify.py``), never from what a backend claims.
+afterwards from evidence (``check/verify.py``), never from what a backend claims.
 
 Built-in backends register through ``register()``; an installed package adds one
 with an entry point in the ``briefing.backends`` group (``name = "module:Factory"``),

@@ -2,7 +2,7 @@
 
 A chat backend (``hf``: transformers and torch; ``llama``: llama.cpp) works in three
 stages, as a transformers pipeline does: ``_prepare`` selects the salient sentences
-of the event's articles (``select.py``) to a token budget and renders the prompt
+of the event's articles (``summarize/select.py``) to a token budget and renders the prompt
 template; ``_generate`` decodes greedily (the engine's part, in the subclass);
 ``clean_reply`` strips chat formatting and trims the digest to ``max_words`` at a
 sentence boundary. The subclass gives ``count_tokens`` and ``_generate``.
