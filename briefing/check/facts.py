@@ -1,8 +1,10 @@
 """Facts of a sentence (numbers, names, dates) and whether its sources state them.
 
-A digest sentence that names a fact missing from every source is unsupported, whatever
-its embedding score: ``unsupported_facts`` is the check, ``novel_words`` the looser one
-the compare report shows. Spelling variants of a name count as the same word.
+``unsupported_facts`` lists a sentence's numbers and capitalised names
+that no source contains; ``novel_words`` its other content words that no source
+contains, even inflected (same Porter stem) or spelt differently (one letter
+off, ``Vocabulary.has_name_word``). Lower-cased text has no capitals to tell
+names by, so there an invented name shows up as a novel word.
 """
 
 from __future__ import annotations

@@ -10,11 +10,7 @@ scores 1. Citations are the articles of the evidence that reaches
 that share the most content words with each summary sentence (``preselect``; a
 source sentence sharing none scores at most 0.5, below ``CITE_MIN``).
 
-Facts: ``unsupported_facts`` lists a sentence's numbers and capitalised names
-that no source contains; ``novel_words`` its other content words that no source
-contains, even inflected (same Porter stem) or spelt differently (one letter
-off, ``Vocabulary.has_name_word``). Lower-cased text has no capitals to tell
-names by, so there an invented name shows up as a novel word.
+``facts.py`` checks the numbers and names a sentence states.
 """
 
 from __future__ import annotations

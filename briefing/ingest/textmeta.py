@@ -4,12 +4,7 @@ Conservative by design: a missing date is better than a wrong one.
 
 - Dates come only from the first ``HEADER_LINES`` non-empty lines or a trailing credit
   line like ``(Dhaka Times / 19 December / SAT)``; prose dates ("on Wednesday") never count.
-- A header line counts when it is a dateline (dates, times, weekdays, "Posted", "GMT"...
-  and nothing else; dropped), or starts with a full date followed by a dash
-  (``27 / 09 / 2013 - Headline``) or after a marker (``date 2022-12-21 Body``; rest kept).
-- Numeric dates need one part above 12 to tell day from month; impossible dates are
-  ignored. A year-less date (dateline or credit line only) takes the latest such day on
-  or before ``reference_date``, and stays undated without one.
+  What counts as a dateline, and how a written date is read, is in ``dates.py``.
 - The title is the first line when it has at most ``TITLE_WORDS`` words, does not end in
   ``. , ; :`` and is followed by a blank line (or the text has one paragraph a line);
   else the first sentence, cut to ``DERIVED_WORDS`` words plus "…" past ``DERIVED_MAX``.

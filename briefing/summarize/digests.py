@@ -6,16 +6,9 @@ digest the moment it comes back (a killed build loses at most the batch in
 progress). An executor computes digests, what's-new sentences and embeddings; the
 store, history and rendering stay with the caller.
 
-``LocalExecutor`` runs in this process: the backend is loaded once, on the first
-digest that is not cached, and events go to it ``batch_size`` at a time (the hf
-backend decodes a batch together; see ``summarize.runtime``). ``RayExecutor``
-(``ray_executor.py``) runs the same code in actors on a Ray cluster;
-``make_executor`` picks one from the build options.
-
-The device (``--device``) reaches the embedder and the hf backend only: other
-backends take no such option. The digest cache key includes the device only when
-it is a GPU, since the hf backend runs in bf16 there and may word a digest
-differently; CPU keys stay as they were.
+``make_executor`` picks the executor from the build options: ``LocalExecutor``
+(``executors.py``, this process) or ``RayExecutor`` (``ray_executor.py``, imported
+only when asked for). The cache key's options are ``executors.cache_options``.
 """
 
 from __future__ import annotations
