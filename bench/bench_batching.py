@@ -25,7 +25,7 @@ def main() -> None:
     args = parser.parse_args()
     import torch
 
-    from briefing.summarize.hf import HFSummarizer
+    from briefing.summarize.backends.hf import HFSummarizer
 
     hf = HFSummarizer()
     model = hf._model  # the loaded model, dtype chosen as in a build

@@ -45,7 +45,7 @@ REFERENCE_WORDS = 120
 
 def load_events(count: int) -> list[tuple[str, list]]:
     """Read the first ``count`` wikinews-dev events as (name, articles)."""
-    from briefing.models import Article
+    from briefing.records import Article
 
     events = []
     for folder in sorted(p for p in DATA.iterdir() if p.is_dir())[:count]:
@@ -65,7 +65,7 @@ def run_worker(setting: str, count: int, max_words: int) -> None:
     A batch's figures are shared by its events: ``seconds`` is the batch's wall time
     divided by its size, and the token counts are the event's share of the batch's.
     """
-    from briefing.summarize import get_summarizer
+    from briefing.summarize.registry import get_summarizer
 
     start = time.perf_counter()
     backend, options = SETTINGS[setting]
@@ -120,8 +120,8 @@ def quality(rows: list[dict], events: dict[str, list]) -> tuple[float, float, fl
     """Return mean ROUGE-1/2/L F1 against the references and the guard's dropped share."""
     from rouge_score import rouge_scorer
 
-    from briefing.embed import get_embedder
-    from briefing.summarize import check_sentences
+    from briefing.events.embed import get_embedder
+    from briefing.summarize.summary import check_sentences
 
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
     embedder = get_embedder()

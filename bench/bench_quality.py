@@ -20,10 +20,11 @@ from pathlib import Path
 
 from rouge_score import rouge_scorer
 
-from briefing.cluster import single_event
-from briefing.embed import embed_articles, get_embedder
-from briefing.ingest import ingest
-from briefing.summarize import get_summarizer, summarize_event
+from briefing.events.cluster import single_event
+from briefing.events.embed import embed_articles, get_embedder
+from briefing.ingest.readers import ingest
+from briefing.summarize.registry import get_summarizer
+from briefing.summarize.summary import summarize_event
 from briefing.text import split_sentences, word_count
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "wikinews-dev"

@@ -26,10 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
-from briefing.cluster import group_events
-from briefing.dedup import content_id, deduplicate
-from briefing.models import Article
-from briefing.text import split_sentences
+from briefing.events.cluster import group_events
+from briefing.events.dedup import deduplicate
+from briefing.records import Article
+from briefing.text import content_id, split_sentences
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

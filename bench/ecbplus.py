@@ -4,7 +4,7 @@ Usage: python bench/ecbplus.py [DATA_DIR]
 
 The articles are read by the tool's own ingest (so dates found in their header
 lines count, as in a real build), embedded, and grouped with the fixed settings
-of briefing.cluster; the file names are used only to look up the gold labels.
+of briefing.events.cluster; the file names are used only to look up the gold labels.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-from briefing.cluster import group_events
-from briefing.embed import embed_articles
-from briefing.ingest import ingest
+from briefing.events.cluster import group_events
+from briefing.events.embed import embed_articles
+from briefing.ingest.readers import ingest
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ecbplus-dev"
 

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from briefing.cluster import similarity_matrix
-from briefing.embed import embed_articles
-from briefing.history import MATCH_THRESHOLD
-from briefing.ingest import ingest
+from briefing.events.cluster import similarity_matrix
+from briefing.events.embed import embed_articles
+from briefing.events.history import MATCH_THRESHOLD
+from briefing.ingest.readers import ingest
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ecbplus-dev"
 

@@ -31,9 +31,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from briefing.compare import SUPPORTED_MIN, compare_summary  # noqa: E402
-from briefing.embed import get_embedder  # noqa: E402
-from briefing.metrics import rouge  # noqa: E402
+from briefing.check.compare import SUPPORTED_MIN, compare_summary  # noqa: E402
+from briefing.check.metrics import rouge  # noqa: E402
+from briefing.events.embed import get_embedder  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "data" / "qags-xsum-dev.jsonl"
 

@@ -7,18 +7,18 @@ inputs included) and counts. Stages hand their outputs to the next through pickl
 and a NumPy file in WORK; the SQLite file ``WORK/bench.db`` is real and shared by
 ``store`` and ``embed``.
 
-- ingest: ``briefing.ingest.ingest`` on the corpus folder.
+- ingest: ``briefing.ingest.readers.ingest`` on the corpus folder.
 - store: ``Store.save_articles`` of every article read, into a fresh SQLite file.
-- dedup: ``briefing.dedup.deduplicate`` of every article read.
-- embed: ``briefing.embed.embed_articles`` of the deduplicated articles with the store,
+- dedup: ``briefing.events.dedup.deduplicate`` of every article read.
+- embed: ``briefing.events.embed.embed_articles`` of the deduplicated articles with the store,
   cold (model loading timed apart as ``load_s``), then warm (every vector a cache hit).
   Cold embedding goes in chunks of ``--embed-chunk`` articles (default ``CHUNK``) and
   starts no new chunk once ``--embed-budget`` seconds have passed; the articles left
   then get the vector of an embedded article of the same seed story
   (``corpus_gen.seed_key``), so that grouping still sees every article, and the line
   says how many were embedded and the full cold time extrapolated from the measured rate.
-- group: ``briefing.cluster.group_events`` given those vectors.
-- render: ``briefing.render.write_outputs`` (md, html, json) of a Briefing of the
+- group: ``briefing.events.cluster.group_events`` given those vectors.
+- render: ``briefing.publish.render.write_outputs`` (md, html, json) of a Briefing of the
   events ranked as ``pipeline.rank_key`` does, each with a cheap made-up summary (the
   lead sentence of its central article, cited): no summarization is timed.
 """
@@ -60,7 +60,7 @@ def _timed(call: Callable[[], object]) -> tuple[object, float]:
 
 def stage_ingest(corpus: Path, work: Path, **_: object) -> dict:
     """Read the corpus folder."""
-    from briefing.ingest import ingest
+    from briefing.ingest.readers import ingest
 
     read, seconds = _timed(lambda: ingest([corpus]))
     _save(work, "read.pkl", read.articles)  # type: ignore[attr-defined]
@@ -68,7 +68,7 @@ def stage_ingest(corpus: Path, work: Path, **_: object) -> dict:
 
 
 def _store(work: Path):  # type: ignore[no-untyped-def]
-    from briefing.store import Store, open_database
+    from briefing.store.store import Store, open_database
 
     return Store(open_database(work / "bench.db"))
 
@@ -83,7 +83,7 @@ def stage_store(corpus: Path, work: Path, **_: object) -> dict:
 
 def stage_dedup(corpus: Path, work: Path, **_: object) -> dict:
     """Fold exact and near duplicates."""
-    from briefing.dedup import deduplicate
+    from briefing.events.dedup import deduplicate
 
     articles = _load(work, "read.pkl")
     result, seconds = _timed(lambda: deduplicate(articles))  # type: ignore[arg-type]
@@ -97,7 +97,7 @@ def stage_embed(
     corpus: Path, work: Path, *, embed_budget: float = 600.0, embed_chunk: int = CHUNK, **_: object
 ) -> dict:
     """Embed cold within the budget, then warm; fill the rest with seed-story vectors."""
-    from briefing.embed import embed_articles, get_embedder
+    from briefing.events.embed import embed_articles, get_embedder
 
     articles: list = _load(work, "deduped.pkl")  # type: ignore[assignment]
     store = _store(work)
@@ -125,7 +125,7 @@ def stage_embed(
 
 def _fill(articles: list, vectors: np.ndarray, embedder: object) -> np.ndarray:
     """Give each article past the embedded ones the vector of its seed story."""
-    from briefing.embed import embed_articles
+    from briefing.events.embed import embed_articles
 
     by_seed: dict[str, np.ndarray] = {}
     for a, v in zip(articles, vectors, strict=False):
@@ -142,7 +142,7 @@ def _fill(articles: list, vectors: np.ndarray, embedder: object) -> np.ndarray:
 
 def stage_group(corpus: Path, work: Path, **_: object) -> dict:
     """Group the deduplicated articles into events."""
-    from briefing.cluster import group_events
+    from briefing.events.cluster import group_events
 
     articles = _load(work, "deduped.pkl")
     vectors = np.load(work / "vectors.npy")
@@ -154,9 +154,9 @@ def stage_group(corpus: Path, work: Path, **_: object) -> dict:
 
 def stage_render(corpus: Path, work: Path, **_: object) -> dict:
     """Write md, html and json of a briefing of the events with cheap summaries."""
-    from briefing.models import Briefing, BriefingEvent, Sentence, Stats, Summary
     from briefing.pipeline import rank_key
-    from briefing.render import make_environment, write_outputs
+    from briefing.publish.render import make_environment, write_outputs
+    from briefing.records import Briefing, BriefingEvent, Sentence, Stats, Summary
     from briefing.text import split_sentences
 
     events = sorted(_load(work, "events.pkl"), key=rank_key)  # type: ignore[call-overload]

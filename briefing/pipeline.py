@@ -4,8 +4,8 @@ ingest → store → window → dedup → embed → group → summarize (+ verif
 → history (new / developing / unchanged, what's new) → render → write → archive.
 Every stage passes frozen dataclasses to the next; the store records each step
 so a re-run reuses embeddings, digests and what's-new sentences. Digests are made
-by an executor (``digests.py``): in this process, several events per batch, or
-on a Ray cluster (``--executor ray``, ``ray_executor.py``); the store, history and
+by an executor (``summarize/digests.py``): in this process, several events per batch, or
+on a Ray cluster (``--executor ray``, ``summarize/ray_executor.py``); the store, history and
 rendering always stay here.
 
 Faults: a build holds the database's lock file (a second build fails at once with a
@@ -23,58 +23,34 @@ import sqlite3
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
-from .archive import nav_for, scan, update_archive
-from .cluster import group_events
-from .dedup import deduplicate
-from .digests import (
-    BackendSpec,
-    Executor,
-    cache_options,
-    digest_key,
-    make_executor,
-    summarize_all,
-)
-from .embed import embed_articles
 from .errors import BriefingError, StoreError
-from .history import find_matches, gone_events, history_for
-from .ingest import ingest
-from .limits import MAX_ARTICLE_CHARS, MAX_CORPUS_CHARS, cap_article, cap_corpus
-from .models import Article, Briefing, BriefingEvent, Event, History, Limit, Stats, Summary
-from .render import make_environment, write_outputs
+from .events.cluster import group_events
+from .events.dedup import deduplicate
+from .events.embed import embed_articles
+from .events.history import find_matches, gone_events, history_for
+from .ingest.limits import MAX_ARTICLE_CHARS, MAX_CORPUS_CHARS, cap_article, cap_corpus
+from .ingest.readers import ingest
+from .progress import Progress, Silent
+from .publish.archive import nav_for, scan, update_archive
+from .publish.render import make_environment, write_outputs
+from .records import Article, Briefing, BriefingEvent, Event, History, Limit, Stats, Summary
 from .resources import data_dir
-from .store import Store, lock_database, open_database
-from .summarize import check_backend
+from .store.store import Store, lock_database, open_database
+from .summarize.digests import digest_key, make_executor, summarize_all
+from .summarize.executors import BackendSpec, Executor, cache_options
+from .summarize.registry import check_backend
 
 if TYPE_CHECKING:
     from jinja2 import Environment
-
-
-class Progress(Protocol):
-    """Receives progress of the slow stages (the CLI draws bars from it)."""
-
-    def start(self, stage: str, total: int) -> None: ...
-    def advance(self, info: str = "") -> None: ...
-    def finish(self) -> None: ...
-
-
-class _Silent:
-    def start(self, stage: str, total: int) -> None:
-        pass
-
-    def advance(self, info: str = "") -> None:
-        pass
-
-    def finish(self) -> None:
-        pass
 
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
     """Everything a build needs; the CLI fills it from flags, environment and config.
 
-    The size limits (see ``limits.py``): ``max_article_chars`` per article text,
+    The size limits (see ``ingest/limits.py``): ``max_article_chars`` per article text,
     ``max_corpus_chars`` for the articles of the window together, and
     ``max_input_tokens`` for the source excerpts a model backend reads per event
     (None: the backend's own default, 450 for hf; the extractive backend has none).
@@ -185,7 +161,7 @@ def build_briefing(options: BuildOptions, *, progress: Progress | None = None) -
             raise StoreError(f"cannot write the database {options.db_path}: {e}") from e
         try:
             with closing(_executor(options)) as executor:  # a bad device fails before ingest
-                return _build(options, store, run_id, env, progress or _Silent(), executor)
+                return _build(options, store, run_id, env, progress or Silent(), executor)
         except (BriefingError, sqlite3.Error) as e:
             try:
                 store.fail_run(run_id, str(e))

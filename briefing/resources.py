@@ -1,4 +1,4 @@
-"""Where the shipped templates and prompts are found.
+"""The package's version, and where the shipped templates and prompts are found.
 
 In a source checkout they are the top-level ``templates/`` and ``prompts/``
 folders; an installed wheel carries them inside the package
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__version__ = "0.1.0"
 _PACKAGE = Path(__file__).resolve().parent
 
 

@@ -10,16 +10,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cluster import single_event
-from .dedup import deduplicate
-from .device import resolve_device
-from .digests import BackendSpec, LocalExecutor
-from .embed import embed_articles
 from .errors import InputError
-from .ingest import ingest
-from .limits import MAX_ARTICLE_CHARS, cap_article
-from .models import BriefingEvent
-from .summarize import check_backend, summarize_event
+from .events.cluster import single_event
+from .events.dedup import deduplicate
+from .events.embed import embed_articles
+from .ingest.limits import MAX_ARTICLE_CHARS, cap_article
+from .ingest.readers import ingest
+from .localmodels.device import resolve_device
+from .records import BriefingEvent
+from .summarize.executors import BackendSpec, LocalExecutor
+from .summarize.registry import check_backend
+from .summarize.summary import summarize_event
 
 
 @dataclass(frozen=True, slots=True)

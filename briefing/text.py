@@ -9,6 +9,7 @@ more than ``CHUNK_CHARS`` characters without a sentence end is cut at a space.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -98,3 +99,12 @@ def split_sentences(text: str) -> list[str]:
                 if sent:
                     sentences.append(sent)
     return sentences
+
+
+HASH_PREFIX = "b2:"
+
+
+def content_id(text: str) -> str:
+    """Return the tagged content hash that identifies an article's text."""
+    digest = hashlib.blake2b(normalize(text).encode("utf-8"), digest_size=12).hexdigest()
+    return HASH_PREFIX + digest

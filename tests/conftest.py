@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from briefing.dedup import content_id
-from briefing.models import Article, Draft
+from briefing.records import Article, Draft
+from briefing.text import content_id
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]

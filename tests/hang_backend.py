@@ -17,8 +17,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from briefing.models import Article, Draft
-from briefing.summarize.extractive import ExtractiveSummarizer
+from briefing.records import Article, Draft
+from briefing.summarize.backends.extractive import ExtractiveSummarizer
 
 
 class HangingSummarizer:

@@ -15,8 +15,8 @@ from pathlib import Path
 from bench.__main__ import BEGIN, END, write_results
 from bench.corpus_gen import corpus_dir, generate, seed_key, span_days
 from bench.suite import run_size, table
-from briefing.dedup import deduplicate
-from briefing.ingest import ingest
+from briefing.events.dedup import deduplicate
+from briefing.ingest.readers import ingest
 
 ROOT = Path(__file__).resolve().parents[1]
 CELL = re.compile(r"^(\d+(?:\.\d+)?) s\*? / (\d+) MB$")

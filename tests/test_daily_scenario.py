@@ -6,7 +6,7 @@ one page per article. Each morning the test swaps in that day's snapshot (with a
 ETag and Last-Modified) and runs the real command, ``python -m briefing run`` in a
 child process, with a config file (extractive backend, window 1, no fetch delay) and
 ``--date`` of that day. Then it checks the briefings' statuses (new, developing,
-unchanged, gone: the expectations of tests/test_history.py, which builds the same
+unchanged, gone: the expectations of tests/events/test_history.py, which builds the same
 corpus from folders), the archive and its links, and the server's request log: every
 article page requested exactly once over the three days, the feed with conditional
 GET headers from the second day on. Run with ``-s`` to see the three event lists.

@@ -23,13 +23,14 @@ import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
 
-from briefing.cli import cli, printable
-from briefing.compare import EventComparison, compare_summary
-from briefing.compare_render import render_html as render_compare_html
-from briefing.jsonio import load_briefing
-from briefing.limits import MAX_ARTICLE_CHARS
-from briefing.mail import render_email_html
+from briefing.check.compare import EventComparison, compare_summary
+from briefing.check.compare_render import render_html as render_compare_html
+from briefing.cli.common import printable
+from briefing.cli.main import cli
+from briefing.ingest.limits import MAX_ARTICLE_CHARS
 from briefing.pipeline import BuildOptions, build_briefing
+from briefing.publish.jsonio import load_briefing
+from briefing.publish.mail import render_email_html
 
 from .conftest import DEMO, ROOT
 from .hostile import BEACON, HUGE_BYTES, JS, JSON_ARTICLE, MARK, WRITERS, as_root, write_corpus

@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown part {', '.join(unknown)}; known: {', '.join(PARTS)}")
 
-    from briefing.embed import get_embedder
+    from briefing.events.embed import get_embedder
 
     started = time.perf_counter()
     embedder = CachedEmbedder(get_embedder())

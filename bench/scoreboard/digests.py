@@ -142,8 +142,8 @@ def run(embedder: object, quick: bool = False, *, max_words: int = 90,
         dump: Path | None = None) -> list[Section]:
     from rouge_score import rouge_scorer
 
-    from briefing.cluster import single_event
-    from briefing.embed import embed_articles
+    from briefing.events.cluster import single_event
+    from briefing.events.embed import embed_articles
     from briefing.summarize import get_summarizer, summarize_event
     from briefing.text import word_count
 

@@ -94,8 +94,8 @@ def baseline_labels(vectors: np.ndarray, threshold: float) -> np.ndarray:
 
 
 def run(embedder: object, quick: bool = False) -> list[Section]:
-    from briefing.cluster import group_events
-    from briefing.embed import embed_articles
+    from briefing.events.cluster import group_events
+    from briefing.events.embed import embed_articles
     from briefing.ingest import ingest
 
     started = time.perf_counter()

@@ -65,10 +65,10 @@ def _redate(article: object, date: dt.date) -> object:
 
 def _continues(day1: list, day2: list, embedder: object) -> list[bool]:
     """Run the two mornings through the tool; return, per day-2 event, whether it continues."""
-    from briefing.cluster import group_events
-    from briefing.embed import embed_articles
-    from briefing.history import find_matches
-    from briefing.models import Stats
+    from briefing.events.cluster import group_events
+    from briefing.events.embed import embed_articles
+    from briefing.events.history import find_matches
+    from briefing.records import Stats
     from briefing.store import Store, open_database
 
     store = Store(open_database(None))
@@ -89,7 +89,7 @@ def _continues(day1: list, day2: list, embedder: object) -> list[bool]:
 
 
 def run(embedder: object, quick: bool = False, *, threshold: float | None = None) -> list[Section]:
-    from briefing.embed import embed_articles
+    from briefing.events.embed import embed_articles
     from briefing.ingest import ingest
 
     from .grouping import BASELINE_GRID, baseline_labels, bcubed, load_sets

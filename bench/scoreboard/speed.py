@@ -10,9 +10,9 @@ EVENTS = 4
 
 
 def run(embedder: object, quick: bool = False, *, max_words: int = 90) -> list[Section]:
-    from briefing.cluster import single_event
-    from briefing.config import Config
-    from briefing.embed import embed_articles
+    from briefing.cli.config import Config
+    from briefing.events.cluster import single_event
+    from briefing.events.embed import embed_articles
     from briefing.summarize import get_summarizer, summarize_event
 
     from .digests import LAST_SECONDS, load_events

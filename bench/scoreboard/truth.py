@@ -61,8 +61,8 @@ def load(quick: bool) -> dict[str, list[dict]]:
 
 
 def _human(embedder: object, quick: bool) -> Section:
-    from briefing.compare import compare_summary
-    from briefing.metrics import rouge
+    from briefing.check.compare import compare_summary
+    from briefing.check.metrics import rouge
 
     section = Section(
         "Truth check on human-judged summaries (tool's support score vs ROUGE-2 precision)",
@@ -112,7 +112,7 @@ def _human(embedder: object, quick: bool) -> Section:
 
 def _perturbed(embedder: object, quick: bool) -> Section:
     from bench.perturb import KINDS, build
-    from briefing.compare import compare_summary
+    from briefing.check.compare import compare_summary
 
     cases = build(DATA, per_kind=50 if quick else 150)
     section = Section(

@@ -16,9 +16,10 @@ from typing import Protocol, runtime_checkable
 from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from ..models import Article, Dropped
+from ..check.facts import unsupported_facts
+from ..check.verify import source_text
+from ..records import Article, Dropped
 from ..text import words
-from ..verify import source_text, unsupported_facts
 
 HEADLINE_WORDS = 14
 COPY_RATIO = 85  # rapidfuzz token_sort_ratio at or above which a headline copies a title

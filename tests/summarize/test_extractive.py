@@ -1,0 +1,176 @@
+import pytest
+
+from briefing.ingest.readers import read_file
+from briefing.summarize.backends.extractive import (
+    ExtractiveSummarizer,
+    candidates,
+    choose,
+    headline_for,
+)
+from briefing.text import split_sentences, word_count
+from tests.conftest import DEMO, make_article
+
+FLOOD = """The mayor opened a new library on the east side of town.
+Flood waters forced hundreds of families from their homes in Riverton.
+Rescue crews in boats reached families trapped by flood waters in Riverton.
+Flood waters in Riverton are expected to fall by Friday, officials said."""
+
+
+def demo(prefix: str):
+    (path,) = DEMO.glob(f"{prefix}_*.txt")
+    (article,) = read_file(path)
+    return article
+
+
+def summarize(articles, max_words):
+    return ExtractiveSummarizer().summarize(articles, max_words=max_words)
+
+
+@pytest.mark.parametrize("max_words", [12, 25, 40, 60, 100, 200])
+def test_digest_fits_max_words_and_uses_whole_source_sentences(max_words):
+    articles = [demo("000"), demo("001")]
+    source = {s for a in articles for s in split_sentences(a.text)}
+
+    draft = summarize(articles, max_words)
+
+    assert draft.sentences
+    assert sum(word_count(s) for s in draft.sentences) <= max_words
+    assert set(draft.sentences) <= source
+
+
+def test_longer_budget_chooses_more():
+    articles = [demo("000"), demo("001")]
+
+    assert len(summarize(articles, 200).sentences) > len(summarize(articles, 40).sentences)
+
+
+def test_when_no_sentence_fits_the_shortest_one_is_taken():
+    article = make_article(
+        "Flood waters forced hundreds of families from their homes in Riverton. "
+        "Rescue crews reached the town by boat on Sunday.",
+        title="Riverton floods",
+    )
+
+    assert summarize([article], 3).sentences == (
+        "Rescue crews reached the town by boat on Sunday.",
+    )
+
+
+def test_sentences_come_in_reading_order():
+    articles = [demo("000"), demo("001")]
+    position = {}
+    for a, article in enumerate(articles):
+        for p, sentence in enumerate(split_sentences(article.text)):
+            position.setdefault(sentence, (a, p))
+
+    draft = summarize(articles, 200)
+
+    order = [position[s] for s in draft.sentences]
+    assert len(order) >= 3
+    assert order == sorted(order)
+    assert {a for a, _ in order} == {0, 1}  # both articles contribute
+
+
+def test_a_later_article_never_comes_first():
+    # The second article holds the most central sentence; the first article's
+    # sentence still comes first in the digest.
+    first = make_article(
+        "Officials in Riverton said the flood waters were expected to fall.", title="Floods"
+    )
+    second = make_article(FLOOD, title="Riverton floods")
+
+    draft = summarize([first, second], 30)
+
+    assert draft.sentences == (
+        "Officials in Riverton said the flood waters were expected to fall.",
+        "Flood waters forced hundreds of families from their homes in Riverton.",
+    )
+
+
+def test_near_identical_sentences_are_not_both_chosen():
+    text = (
+        "Flood waters forced hundreds of families from their homes in Riverton on Sunday.\n"
+        "Flood waters forced hundreds of families from their homes in Riverton late on Sunday.\n"
+        "Rescue crews in boats reached families trapped by flood waters in Riverton."
+    )
+
+    draft = summarize([make_article(text, title="Riverton floods")], 200)
+
+    assert draft.sentences == (
+        "Flood waters forced hundreds of families from their homes in Riverton on Sunday.",
+        "Rescue crews in boats reached families trapped by flood waters in Riverton.",
+    )
+
+
+@pytest.mark.parametrize(
+    "boilerplate",
+    [
+        "Flood waters cover a street in Riverton on Sunday Picture: Getty",
+        "Families wait for flood waters to fall in Riverton (Photo: Reuters/Jane Doe)",
+        "Images: flood waters cover the streets of Riverton on Sunday",
+        "Also read: Flood waters forced families from their homes in Riverton",
+        "Read more: Riverton families flee their homes as flood waters rise",
+        "Related: Flood waters force families in Riverton from their homes",
+        "Sign up for our newsletter about the floods in Riverton today",
+    ],
+)
+def test_captions_and_links_are_never_chosen(boilerplate):
+    text = f"{boilerplate}\n{FLOOD}\n{boilerplate}"
+
+    draft = summarize([make_article(text, title="Riverton floods")], 500)
+
+    assert draft.sentences
+    assert all(s not in boilerplate for s in draft.sentences), draft.sentences
+
+
+def test_captions_are_not_candidates():
+    text = (
+        "Flood waters cover a street in Riverton. Picture: Getty Images and Reuters staff\n"
+        "Also read: Flood waters rise again in Riverton as rain continues"
+    )
+
+    found = [c.text for c in candidates([make_article(text)])]
+
+    assert found == ["Flood waters cover a street in Riverton."]
+
+
+@pytest.mark.parametrize(
+    "title,text,headline",
+    [
+        ("Riverton floods", FLOOD, "Riverton floods"),
+        ("  Riverton floods \n", FLOOD, "Riverton floods"),
+        ("", FLOOD, "The mayor opened a new library on the east side of town."),
+        ("   ", "Short lead. Then more text follows here.", "Short lead."),
+        ("", "", "Untitled event"),
+    ],
+)
+def test_headline_is_the_first_articles_title_or_its_lead(title, text, headline):
+    articles = [make_article(text, title=title), make_article(FLOOD, title="Second title")]
+
+    assert headline_for(articles) == headline
+    assert summarize(articles, 60).headline == headline
+
+
+def test_the_central_sentence_wins_a_one_sentence_budget():
+    # Sentence 2 shares "flood waters", "families" and "Riverton" with sentences 3
+    # and 4; the mayor's lead shares nothing, and its lead bonus does not save it.
+    # Sentence 2 also has a bigger lead bonus than 3 and 4. 14 words fit one sentence.
+    draft = summarize([make_article(FLOOD, title="Riverton floods")], 14)
+
+    assert draft.sentences == (
+        "Flood waters forced hundreds of families from their homes in Riverton.",
+    )
+
+
+def test_fragments_and_overlong_sentences_are_not_candidates():
+    long = " ".join(["word"] * 61) + "."
+    text = f"Too short here.\n{long}\nFlood waters forced families from Riverton homes."
+
+    found = [c.text for c in candidates([make_article(text)])]
+
+    assert found == ["Flood waters forced families from Riverton homes."]
+
+
+def test_no_candidates_gives_an_empty_digest():
+    assert choose([], max_words=60) == []
+    assert summarize([make_article("Too short. Far too short.")], 60).sentences == ()

@@ -1,0 +1,224 @@
+import pytest
+
+from briefing.errors import UnknownBackendError
+from briefing.records import Dropped
+from briefing.summarize.backends.extractive import ExtractiveSummarizer
+from briefing.summarize.registry import Summarizer, available, get_summarizer
+from briefing.summarize.summary import summarize_event
+from tests.conftest import FakeSummarizer, make_article
+
+VISIT = make_article(
+    "Ukrainian President Volodymyr Zelensky met Joe Biden at the White House on Wednesday. "
+    "The president announced 1.85 billion dollars in new aid for Ukraine, including a "
+    "Patriot missile battery. Zelensky thanked Congress for its support in a speech on "
+    "Wednesday evening.",
+    title="Zelensky visits Washington",
+)
+TRIP = make_article(
+    "Zelensky travelled to Washington on his first trip abroad since the invasion began. "
+    "He met President Biden and then addressed both houses of Congress.",
+    title="Zelensky makes first trip abroad",
+)
+ARTICLES = [VISIT, TRIP]
+
+SUPPORTED = "Zelensky met Joe Biden at the White House on Wednesday."
+FIGURE = "The aid package is worth 99 billion dollars."
+NAME = "Former president Donald Trump met Zelensky."
+
+
+def test_registry_lists_extractive():
+    assert "extractive" in available()
+    assert available() == sorted(available())
+
+
+def test_get_summarizer_builds_the_extractive_backend():
+    summarizer = get_summarizer("extractive")
+
+    assert isinstance(summarizer, ExtractiveSummarizer)
+    assert isinstance(summarizer, Summarizer)
+    assert summarizer.name == "extractive"
+
+
+def test_unknown_backend_names_the_known_ones():
+    with pytest.raises(UnknownBackendError) as e:
+        get_summarizer("nope")
+
+    message = str(e.value)
+    assert message.startswith("unknown backend 'nope'; known backends: ")
+    assert message.endswith(", ".join(available()))
+
+
+def test_supported_sentence_is_kept_and_unsupported_ones_are_dropped(fake_summarizer):
+    fake_summarizer.enqueue("Zelensky meets Biden", SUPPORTED, FIGURE, NAME)
+
+    summary = summarize_event(ARTICLES, fake_summarizer, max_words=60)
+
+    assert fake_summarizer.history == [ARTICLES]
+    assert (summary.headline, summary.backend) == ("Zelensky meets Biden", "fake")
+    (kept,) = summary.sentences
+    assert kept.text == SUPPORTED
+    assert kept.citations[0] == VISIT.id
+    assert kept.evidence[0].sentence == (
+        "Ukrainian President Volodymyr Zelensky met Joe Biden at the White House on Wednesday."
+    )
+    assert summary.dropped == (
+        Dropped(FIGURE, "not in the sources: 99"),
+        Dropped(NAME, "not in the sources: Donald Trump"),
+    )
+
+
+def test_weakly_supported_sentence_is_dropped_with_its_score(fake_summarizer):
+    fake_summarizer.enqueue("Zelensky meets Biden", SUPPORTED, "Cats like to sleep in the sun.")
+
+    summary = summarize_event(ARTICLES, fake_summarizer, max_words=60)
+
+    assert [s.text for s in summary.sentences] == [SUPPORTED]
+    ((text, reason),) = [(d.text, d.reason) for d in summary.dropped]
+    assert text == "Cats like to sleep in the sun."
+    assert reason.startswith("weak support (score 0.")
+
+
+def test_all_unsupported_falls_back_to_the_extractive_digest(fake_summarizer):
+    fake_summarizer.enqueue("Zelensky meets Biden", FIGURE, NAME)
+
+    summary = summarize_event(ARTICLES, fake_summarizer, max_words=60)
+
+    extractive = ExtractiveSummarizer().summarize(ARTICLES, max_words=60)
+    assert summary.backend == "extractive-fallback"
+    assert summary.headline == "Zelensky visits Washington"  # the extractive headline
+    assert summary.sentences
+    assert [s.text for s in summary.sentences] == list(extractive.sentences)
+    assert all(s.citations for s in summary.sentences)
+    assert [d.text for d in summary.dropped] == [FIGURE, NAME]
+
+
+def test_empty_draft_falls_back_too(fake_summarizer):
+    fake_summarizer.enqueue("Zelensky meets Biden")
+
+    summary = summarize_event(ARTICLES, fake_summarizer, max_words=60)
+
+    assert summary.backend == "extractive-fallback"
+    assert summary.sentences
+    assert summary.dropped == ()
+
+
+def test_extractive_backend_cites_every_sentence_and_never_falls_back():
+    summary = summarize_event(ARTICLES, ExtractiveSummarizer(), max_words=60)
+
+    assert summary.backend == "extractive"
+    assert summary.headline == "Zelensky visits Washington"
+    assert summary.sentences
+    for sentence in summary.sentences:
+        assert sentence.evidence[0].score == 1.0  # copied verbatim from a source
+        assert sentence.citations[0] == sentence.evidence[0].article_id
+    assert summary.dropped == ()
+
+
+def test_headline_with_an_invented_name_is_replaced_and_listed(fake_summarizer):
+    fake_summarizer.enqueue("Trump hosts Zelensky in Washington", SUPPORTED)
+
+    summary = summarize_event(ARTICLES, fake_summarizer, max_words=60)
+
+    assert summary.headline == SUPPORTED.rstrip(".")  # the first digest sentence that fits
+    assert summary.dropped == (
+        Dropped("Trump hosts Zelensky in Washington", "headline not in the sources: Trump"),
+    )
+    assert [s.text for s in summary.sentences] == [SUPPORTED]
+
+
+def test_headline_copying_one_outlets_title_is_replaced(fake_summarizer):
+    fake_summarizer.enqueue("Zelensky Visits Washington", SUPPORTED)
+
+    summary = summarize_event(ARTICLES, fake_summarizer, max_words=60)
+
+    assert summary.headline == SUPPORTED.rstrip(".")
+    assert summary.dropped == (
+        Dropped("Zelensky Visits Washington", f"headline copies the title of {VISIT.path}"),
+    )
+
+
+def test_a_lone_articles_title_may_be_the_headline(fake_summarizer):
+    fake_summarizer.enqueue("Zelensky visits Washington", SUPPORTED)
+
+    summary = summarize_event([VISIT], fake_summarizer, max_words=60)
+
+    assert (summary.headline, summary.dropped) == ("Zelensky visits Washington", ())
+
+
+class RewritingSummarizer(FakeSummarizer):
+    """A fake backend that can also rewrite headlines, recording what it was told to avoid."""
+
+    def __init__(self, rewrites: list[str]) -> None:
+        super().__init__()
+        self.rewrites, self.avoided = rewrites, []
+
+    def write_headline(self, articles, sentences, *, avoid):
+        self.avoided.append(list(avoid))
+        return self.rewrites.pop(0)
+
+
+def test_a_headline_writer_gets_one_more_try_with_the_titles_to_avoid():
+    summarizer = RewritingSummarizer(["Biden and Zelensky meet at the White House"])
+    summarizer.enqueue("Zelensky makes first trip abroad", SUPPORTED)
+
+    summary = summarize_event(ARTICLES, summarizer, max_words=60)
+
+    assert summary.headline == "Biden and Zelensky meet at the White House"
+    assert summarizer.avoided == [[VISIT.title, TRIP.title]]
+    assert [d.text for d in summary.dropped] == ["Zelensky makes first trip abroad"]
+
+
+def test_a_failed_rewrite_is_listed_and_the_central_title_is_the_last_resort():
+    summarizer = RewritingSummarizer(["Trump meets Zelensky"])
+    long = SUPPORTED.replace("on Wednesday.", "on Wednesday, his first trip abroad since the war.")
+    summarizer.enqueue("Zelensky makes first trip abroad", long)
+
+    summary = summarize_event(ARTICLES, summarizer, max_words=60)
+
+    assert summary.headline == VISIT.title  # no digest sentence fits in 14 words
+    assert summary.dropped[:2] == (
+        Dropped("Zelensky makes first trip abroad", f"headline copies the title of {TRIP.path}"),
+        Dropped("Trump meets Zelensky", "headline not in the sources: Trump"),
+    )
+
+
+# -- what's new ---------------------------------------------------------------
+
+
+def test_whats_new_is_the_first_sentence_of_a_digest_of_the_new_articles(fake_summarizer):
+    from briefing.summarize.summary import summarize_update
+
+    fake_summarizer.enqueue("Zelensky meets Biden", SUPPORTED, "He thanked Congress.")
+
+    sentence, dropped = summarize_update([VISIT], fake_summarizer)
+
+    assert fake_summarizer.history == [[VISIT]]  # the new articles only
+    assert sentence.text == SUPPORTED and sentence.citations == (VISIT.id,)
+    assert dropped == []
+
+
+@pytest.mark.parametrize(
+    "reply, reason",
+    [(FIGURE, "what's new: not in the sources: 99"),
+     (NAME, "what's new: not in the sources: Donald Trump")],
+)
+def test_unsupported_whats_new_is_dropped(fake_summarizer, reply, reason):
+    from briefing.summarize.summary import summarize_update
+
+    fake_summarizer.enqueue("Headline", reply)
+
+    sentence, dropped = summarize_update([VISIT], fake_summarizer)
+
+    assert sentence is None
+    assert dropped == [Dropped(reply, reason)]
+
+
+def test_extractive_whats_new_is_the_most_salient_sentence():
+    from briefing.summarize.summary import summarize_update
+
+    sentence, _ = summarize_update([VISIT, TRIP], ExtractiveSummarizer())
+    top = ExtractiveSummarizer().summarize_update([VISIT, TRIP], max_words=40)
+
+    assert sentence.text == top
+    assert any(top in a.text for a in (VISIT, TRIP))
+    assert sentence.citations
