@@ -2,12 +2,11 @@
 
 Invariants:
 
-- Each summary sentence gets a ``support`` in [0, 1]: its alignment with the best
-  source sentence (``verify.support_matrix``) times ``FACT_PENALTY`` for each
-  number or name found in no source and ``NOVEL_PENALTY`` for each other content
-  word found in no source (``verify.unsupported_facts`` / ``verify.novel_words``).
-- ``verdict``: ``supported`` at ``support >= SUPPORTED_MIN`` with no unsupported
-  fact, ``unsupported`` below ``WEAK_MIN`` or with an unsupported fact, else ``weak``.
+- Each summary sentence is judged by :func:`judge.judge` (the judge the build guard
+  uses too) against its best source sentences (``verify.support_matrix``):
+  ``supported``, ``contradicted`` (a close source sentence says otherwise: negation,
+  opposite, roles, number, date, place, attribution; what differs is given) or
+  ``not found`` (a number or name in no source, or too little support).
 - The summary's ``support_score`` is its weakest sentence's support: one
   invented claim makes a summary unfaithful however good the rest is.
 - Bad input raises ``InputError`` with a message for the user; a source that
@@ -19,15 +18,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import InputError
 from ..events.embed import Embedder
 from ..records import Article
-from ..text import split_sentences, word_count, words
-from .facts import novel_words, unsupported_facts, vocabulary
+from ..text import split_sentences, word_count
+from .facts import vocabulary
+from .judge import judge
 from .metrics import (
     FragmentStats,
     RougeScores,
@@ -39,14 +38,6 @@ from .metrics import (
 )
 from .verify import SourceSentence, preselect, support_matrix
 
-if TYPE_CHECKING:
-    pass
-
-VERDICTS = ("supported", "weak", "unsupported")
-SUPPORTED_MIN = 0.5  # support at or above this, with no unsupported fact: supported
-WEAK_MIN = 0.3  # support below this: unsupported
-FACT_PENALTY = 0.5  # support factor for each number or name found in no source
-NOVEL_PENALTY = 0.8  # support factor for each other content word found in no source
 MAX_EVIDENCE = 3
 MAX_SOURCE_CHARS = 50_000_000  # all sources together; more is refused
 FAST_SPLIT_CHARS = 5_000  # a longer paragraph is split on punctuation, not by pysbd ...
@@ -77,6 +68,7 @@ class SentenceCheck:
     evidence: tuple[SourceRef, ...]
     unsupported_facts: tuple[str, ...]  # numbers, dates and names in no source
     novel_words: tuple[str, ...]  # other content words in no source
+    differences: tuple[str, ...] = ()  # contradicted: what differs from evidence[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,18 +99,6 @@ class Comparison:
     def count(self, verdict: str) -> int:
         """Count the sentences with a verdict."""
         return sum(1 for s in self.sentences if s.verdict == verdict)
-
-
-def sentence_support(alignment: float, facts: int, novel: int) -> float:
-    """Return a sentence's support: alignment · FACT_PENALTY^facts · NOVEL_PENALTY^novel."""
-    return alignment * FACT_PENALTY**facts * NOVEL_PENALTY**novel
-
-
-def verdict(support: float, facts: int) -> str:
-    """Return ``supported``, ``weak`` or ``unsupported`` for a sentence's support."""
-    if facts or support < WEAK_MIN:
-        return "unsupported"
-    return "supported" if support >= SUPPORTED_MIN else "weak"
 
 
 def _round(value: float) -> float:
@@ -190,17 +170,15 @@ def compare_summary(
     checks = []
     for q, text in enumerate(sentences):
         order = np.argsort(-matrix[q], kind="stable")[:MAX_EVIDENCE]
-        refs = tuple(
+        refs = [
             SourceRef(pool[i].article_id, pool[i].position, pool[i].text, _round(matrix[q, i]))
             for i in order
-        )
-        best = refs[0].score if refs else 0.0
-        facts = tuple(unsupported_facts(text, known))
-        named = {w for fact in facts for w in words(fact)}
-        novel = tuple(w for w in novel_words(text, known) if w not in named)
-        support = _round(sentence_support(best, len(facts), len(novel)))
-        found = verdict(support, len(facts))
-        checks.append(SentenceCheck(q + 1, text, best, support, found, refs, facts, novel))
+        ]
+        j = judge(text, [(r.sentence, r.score) for r in refs], known)
+        if j.against:  # the contradicting sentence first: it is the evidence that matters
+            refs.insert(0, refs.pop(j.against))
+        checks.append(SentenceCheck(q + 1, text, j.alignment, j.support, j.verdict, tuple(refs),
+                                    j.unsupported_facts, j.novel_words, j.differences))
     tokens = summary_tokens(summary_text)
     source_tokens = join_sources([summary_tokens(f"{a.title}\n{a.text}") for a in articles])
     return Comparison(

@@ -24,11 +24,12 @@ from rich.table import Table
 from rich.text import Text
 
 from ..publish.render import make_environment, md_code, md_escape
-from .compare import VERDICTS, Comparison, EventComparison
+from .compare import Comparison, EventComparison
+from .judge import VERDICTS
 from .metrics import RougeScores
 
 FORMATS = ("table", "md", "json", "html")
-_STYLE = {"supported": "green", "weak": "yellow", "unsupported": "bold red"}
+_STYLE = {"supported": "green", "contradicted": "bold red", "not found": "yellow"}
 
 
 def _rouge_dict(scores: RougeScores | None) -> dict[str, Any] | None:
@@ -48,7 +49,7 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
     ::
 
         {"support_score": float, "supported_share": float,
-         "verdicts": {"supported": int, "weak": int, "unsupported": int},
+         "verdicts": {"supported": int, "contradicted": int, "not found": int},
          "length": {"words": int, "sentences": int},
          "rouge_sources": {"rouge1"|"rouge2"|"rougeL":
                            {"precision": float, "recall": float, "fmeasure": float}},
@@ -56,8 +57,8 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
          "fragments": {"coverage": float, "density": float, "compression": float},
          "novel_ngrams": {"1": float, "2": float, "3": float, "4": float},
          "sentences": [{"position": int, "text": str, "verdict": str, "support": float,
-                        "alignment": float, "unsupported_facts": [str],
-                        "novel_words": [str],
+                        "alignment": float, "differences": [str],
+                        "unsupported_facts": [str], "novel_words": [str],
                         "evidence": [{"source": str, "position": int,
                                       "sentence": str, "score": float}]}],
          "sources": [{"name": str, "title": str, "words": int, "sentences": int}],
@@ -83,6 +84,7 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
                 "verdict": s.verdict,
                 "support": s.support,
                 "alignment": s.alignment,
+                "differences": list(s.differences),
                 "unsupported_facts": list(s.unsupported_facts),
                 "novel_words": list(s.novel_words),
                 "evidence": [
@@ -140,7 +142,8 @@ def table_renderables(items: Sequence[EventComparison]) -> list[RenderableType]:
         table = Table(show_lines=True, expand=True)
         for name, kwargs in (("#", {"justify": "right", "width": 3}), ("sentence", {"ratio": 3}),
                              ("verdict", {}), ("support", {"justify": "right"}),
-                             ("best evidence", {"ratio": 3}), ("not in sources", {"ratio": 2})):
+                             ("best evidence", {"ratio": 3}),
+                             ("differs / not in sources", {"ratio": 2})):
             table.add_column(name, **kwargs)
         for s in c.sentences:
             where = Text("")
@@ -148,7 +151,10 @@ def table_renderables(items: Sequence[EventComparison]) -> list[RenderableType]:
                 best = s.evidence[0]
                 where.append(f"{best.source} #{best.position} ({best.score:.2f})\n", style="dim")
                 where.append(best.sentence)
-            missing = Text(", ".join(s.unsupported_facts), style="red")
+            missing = Text("", style="red")
+            if s.differences:
+                missing.append("differs: " + ", ".join(s.differences) + "\n", style="bold red")
+            missing.append(", ".join(s.unsupported_facts))
             if s.novel_words:
                 missing.append(("; " if s.unsupported_facts else "") + ", ".join(s.novel_words))
             table.add_row(str(s.position), Text(s.text), Text(s.verdict, style=_STYLE[s.verdict]),

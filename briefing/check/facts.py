@@ -58,20 +58,23 @@ class Vocabulary:
     stems: frozenset[str]
 
     def has_name_word(self, word: str) -> bool:
-        """Tell whether a name's word is in the sources, allowing a spelling variant.
+        """Tell whether a name's word is in the sources as some source spells it.
 
-        A variant has at least ``NEAR_MIN_LETTERS`` letters, a length within one
-        letter and an Indel similarity ``2·LCS / (|a| + |b|)`` of at least
-        ``NEAR_RATIO``: "Zelensky" ~ "Zelenskyy" ~ "Zelenskiy", "criticised" ~
-        "criticized"; but not "world" ~ "would" (0.8) or "Austria" ~ "Australia".
+        Case does not matter, a possessive "'s" does; a spelling variant counts only
+        when a source uses it ("Zelenskyy" needs a source that writes "Zelenskyy"), so
+        "Rigelio" is not "Rogelio".
         """
         word = _POSSESSIVE.sub("", word.replace(".", ""))
-        return word in self.words or _near(word, self.words)
+        return word in self.words
 
     def has_word(self, word: str) -> bool:
-        """Tell whether a word is in the sources as written, inflected (same stem) or varied."""
+        """Tell whether a word is in the sources as written, inflected (same stem) or varied.
+
+        A variant (not for names: ``has_name_word``) has at least ``NEAR_MIN_LETTERS``
+        letters, a length within one letter and an Indel similarity ``2·LCS / (|a| + |b|)``
+        of at least ``NEAR_RATIO``: "criticised" ~ "criticized"; not "world" ~ "would"."""
         word = _POSSESSIVE.sub("", word)
-        return word in self.words or _stem(word) in self.stems or _near(word, self.words)
+        return word in self.words or stem(word) in self.stems or _near(word, self.words)
 
 
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -80,7 +83,7 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _BRITISH = re.compile(r"(?<=\w\w)is(e|es|ed|ing|ation|ations)$")
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     """Return the Porter stem of a word, British "-ise" spelt "-ize" first."""
     return _porter()(_BRITISH.sub(r"iz\1", word))
 
@@ -108,7 +111,7 @@ def vocabulary(source_text: str) -> Vocabulary:
     plain = {w.replace(".", "") for w in set(words(source_text))}
     found = plain | {_POSSESSIVE.sub("", w) for w in plain}
     digits = frozenset(re.sub(r"[.,]", "", w) for w in found if _NUMBER.search(w))
-    return Vocabulary(frozenset(found), digits, frozenset(_stem(w) for w in found))
+    return Vocabulary(frozenset(found), digits, frozenset(stem(w) for w in found))
 
 
 def unsupported_facts(sentence: str, source_text: str | Vocabulary) -> list[str]:

@@ -2,7 +2,8 @@
 
 ``summarize_event`` asks a backend for a ``Draft`` (headline and sentences), aligns each
 sentence with the event's source sentences (``check.verify``), cites the evidence, and
-drops a sentence with no support or with facts the sources lack (``check.facts``);
+drops a sentence that the sources contradict, or with no support or with facts the
+sources lack (``check.judge``);
 ``summarize_update`` writes the one what's-new sentence of a developing event.
 """
 
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..check.facts import unsupported_facts
+from ..check.facts import vocabulary
+from ..check.judge import judge
 from ..check.verify import align, source_text
 from ..events.embed import Embedder
 from ..records import Article, Draft, Dropped, Sentence, Summary
@@ -122,14 +124,20 @@ def summarize_update(
 def check_sentences(
     sentences: Sequence[str], articles: Sequence[Article], *, embedder: Embedder | None = None
 ) -> tuple[list[Sentence], list[Dropped]]:
-    """Split sentences into those the sources support (with citations) and dropped ones."""
+    """Split sentences into those the sources support (with citations) and dropped ones.
+
+    Each sentence is judged as ``briefing compare`` judges it (``check.judge``): one that a
+    source sentence contradicts, or that states a number or name no source has, is
+    dropped with the reason; so is one whose evidence stays below ``CITE_MIN``.
+    """
     kept: list[Sentence] = []
     dropped: list[Dropped] = []
-    sources = source_text(articles)
+    known = vocabulary(source_text(articles))
     for alignment in align(sentences, articles, embedder=embedder):
-        missing = unsupported_facts(alignment.text, sources)
-        if missing:
-            dropped.append(Dropped(alignment.text, "not in the sources: " + ", ".join(missing)))
+        evidence = list(dict.fromkeys((e.sentence, e.score) for e in alignment.evidence))
+        verdict = judge(alignment.text, evidence, known)
+        if verdict.verdict == "contradicted" or verdict.unsupported_facts:
+            dropped.append(Dropped(alignment.text, verdict.reason))
         elif not alignment.citations:
             dropped.append(Dropped(alignment.text, f"weak support (score {alignment.score:.2f})"))
         else:

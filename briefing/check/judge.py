@@ -1,0 +1,82 @@
+"""One judge for every sentence the tool checks: supported, contradicted or not found.
+
+``briefing compare`` and the build guard both call :func:`judge` with a sentence, its
+best evidence sentences (the closest source sentences, scored by
+``verify.support_matrix``) and the sources' vocabulary:
+
+1. **contradicted**: every evidence sentence that speaks of the same thing (score at
+   least ``SAME_CLAIM_MIN``) says it differently (:func:`contradiction.differences`:
+   negation, opposite, roles, number, date, place, attribution), and none says it as
+   the sentence does. The differences of the best such sentence are given. Support 0.
+2. **not found**: a number or name of the sentence is in no source (spelt as no source
+   spells it), or its support (best alignment, lowered for each content word no source
+   has) stays under ``SUPPORTED_MIN``.
+3. **supported**: otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..text import words
+from .contradiction import differences
+from .facts import Vocabulary, novel_words, unsupported_facts
+
+VERDICTS = ("supported", "contradicted", "not found")
+SUPPORTED_MIN = 0.5  # support at or above this, with nothing missing or contradicted
+SAME_CLAIM_MIN = 0.5  # evidence at least this close speaks of the same thing
+FACT_PENALTY = 0.5  # support factor for each number or name found in no source
+NOVEL_PENALTY = 0.8  # support factor for each other content word found in no source
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """What the sources say of one sentence."""
+
+    verdict: str  # one of VERDICTS
+    support: float  # in [0, 1]; 0 when contradicted
+    alignment: float  # the best evidence's score, before penalties
+    differences: tuple[str, ...] = ()  # contradicted: what differs from ``against``
+    against: int | None = None  # contradicted: the index of the contradicting evidence
+    unsupported_facts: tuple[str, ...] = ()  # numbers and names in no source
+    novel_words: tuple[str, ...] = ()  # other content words in no source
+
+    @property
+    def reason(self) -> str:
+        """Say why a sentence is not supported, for a reader (empty when it is)."""
+        if self.verdict == "contradicted":
+            return "contradicted by the sources: " + ", ".join(self.differences)
+        if self.unsupported_facts:
+            return "not in the sources: " + ", ".join(self.unsupported_facts)
+        if self.verdict == "not found":
+            return f"not found in the sources (support {self.support:.2f})"
+        return ""
+
+
+def sentence_support(alignment: float, facts: int, novel: int) -> float:
+    """Return a sentence's support: alignment · FACT_PENALTY^facts · NOVEL_PENALTY^novel."""
+    return alignment * FACT_PENALTY**facts * NOVEL_PENALTY**novel
+
+
+def judge(
+    sentence: str, evidence: Sequence[tuple[str, float]], known: Vocabulary
+) -> Judgement:
+    """Judge ``sentence`` against its ``evidence``: (source sentence, score), best first."""
+    facts = tuple(unsupported_facts(sentence, known))
+    named = {w for fact in facts for w in words(fact)}
+    novel = tuple(w for w in novel_words(sentence, known) if w not in named)
+    best = evidence[0][1] if evidence else 0.0
+    same = [(i, text) for i, (text, score) in enumerate(evidence) if score >= SAME_CLAIM_MIN]
+    found = [(i, differences(sentence, text)) for i, text in same]
+    if found and all(kinds for _, kinds in found):
+        i, kinds = found[0]
+        if facts and set(kinds) <= {"place"}:  # a name no source spells so: not found
+            return Judgement("not found", round(sentence_support(best, len(facts), len(novel)), 3),
+                             round(best, 3), (), None, facts, novel)
+        return Judgement("contradicted", 0.0, round(best, 3), kinds, i, facts, novel)
+    clean = [evidence[i][1] for i, kinds in found if not kinds]
+    alignment = max(clean, default=best)
+    support = round(sentence_support(alignment, len(facts), len(novel)), 3)
+    verdict = "supported" if support >= SUPPORTED_MIN and not facts else "not found"
+    return Judgement(verdict, support, round(best, 3), (), None, facts, novel)
