@@ -116,3 +116,15 @@ def test_section_renders_a_markdown_table():
     text = s.markdown()
     assert "| a | b |" in text and "| x | 0.500 |" in text and "| y | - |" in text
     assert text.endswith("- n")
+
+
+def test_a_run_of_some_parts_keeps_the_other_parts_sections(tmp_path):
+    from bench.scoreboard.__main__ import read_blocks
+
+    old = tmp_path / "SCOREBOARD.md"
+    old.write_text("# Scoreboard\n\n- machine: x\n\n### Grouping: B-cubed (1 s)\n\n| a |\n\n"
+                   "- run: then\n\n### Truth check on A (2 s)\n\n| b |\n\n### Truth check on B "
+                   "(3 s)\n\n| c |\n\nThis run took 1.0 min.\n")
+    blocks = read_blocks(old)
+    assert list(blocks) == ["grouping", "truth"] and len(blocks["truth"]) == 2
+    assert blocks["grouping"][0].endswith("- run: then") and "This run" not in blocks["truth"][1]

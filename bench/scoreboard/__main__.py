@@ -13,11 +13,28 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from bench.scoreboard import digests, grouping, history, speed, truth  # noqa: E402
-from bench.scoreboard.common import CachedEmbedder, Section, commit, machine  # noqa: E402
+from bench.scoreboard.common import CachedEmbedder, commit, machine  # noqa: E402
 
 PARTS = {"grouping": grouping, "digests": digests, "truth": truth, "history": history,
          "speed": speed}
 OUT = Path(__file__).resolve().parents[1] / "SCOREBOARD.md"
+
+
+TITLES = {"Grouping": "grouping", "Digests": "digests", "Truth": "truth", "History": "history",
+          "Speed": "speed"}
+
+
+def read_blocks(path: Path) -> dict[str, list[str]]:
+    """Return the sections of an earlier scoreboard file by part (a section runs from its
+    ``### `` title to the next), so that a run of some parts keeps the others."""
+    found: dict[str, list[str]] = {}
+    text = path.read_text(encoding="utf-8")
+    for chunk in text.split("\n### ")[1:]:
+        part = next((p for t, p in TITLES.items() if chunk.startswith(t)), None)
+        if part:
+            body = chunk.split("\n\nThis run took")[0].split("\n\nTotal run time")[0]
+            found.setdefault(part, []).append("### " + body.rstrip())
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the model on 12 events of half B, FRANK subsampled (<= 15 min)")
     parser.add_argument("--only", default=",".join(PARTS),
                         help=f"comma-separated parts: {', '.join(PARTS)}")
-    parser.add_argument("--out", type=Path, default=OUT, help="where to write the Markdown")
+    parser.add_argument("--out", type=Path, default=OUT,
+                        help="where to write the Markdown; with --only, the other parts' "
+                             "sections already there are kept, each with its own stamp")
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--digests-out", type=Path, default=None,
                         help="also write every digest and headline as JSON lines here")
@@ -41,28 +60,27 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     embedder = CachedEmbedder(get_embedder())
-    head = [
-        f"# Scoreboard ({'quick' if args.quick else 'full'} run)",
-        "",
-        f"- date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
-        f"- commit: {commit()}",
-        f"- machine: {machine()}",
-        f"- parts: {', '.join(parts)}",
-        "",
-    ]
+    stamp = (f"{dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}, commit {commit()}, "
+             f"{'quick' if args.quick else 'full'} run")
+    head = ["# Scoreboard", "", f"- machine: {machine()}", f"- this run: {stamp}; parts: "
+            f"{', '.join(parts)}", ""]
     print("\n".join(head), flush=True)
-    sections: list[Section] = []
+    blocks: dict[str, list[str]] = {}
     for name in parts:
         kwargs = {"dump": args.digests_out} if name == "digests" else {}
         for section in PARTS[name].run(embedder, args.quick, **kwargs):
-            sections.append(section)
+            section.notes.append(f"run: {stamp}")
+            blocks.setdefault(name, []).append(section.markdown())
             print(section.markdown() + "\n", flush=True)
     total = time.perf_counter() - started
-    tail = f"Total run time: {total / 60:.1f} min."
+    tail = f"This run took {total / 60:.1f} min."
     print(tail)
     if not args.no_write:
-        text = "\n".join(head) + "\n" + "\n\n".join(s.markdown() for s in sections)
-        args.out.write_text(text + "\n\n" + tail + "\n", encoding="utf-8")
+        kept = read_blocks(args.out) if args.out.exists() else {}
+        merged = [b for name in PARTS for b in (blocks.get(name) or kept.get(name, []))]
+        head[3] += f" ({tail[:-1].lower()})"
+        args.out.write_text("\n".join(head) + "\n" + "\n\n".join(merged) + "\n",
+                            encoding="utf-8")
         print(f"written to {args.out}")
     return 0
 
