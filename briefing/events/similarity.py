@@ -4,9 +4,11 @@ Two articles are about the same event when they are close in meaning (sentence
 embeddings), share the specific words of the story (TF-IDF over words, and over
 names and numbers, so that two earthquakes or two contract offers stay apart),
 and, when both are dated, were published within ``max_gap_days`` of each other.
-The TF-IDF weights are fitted once on the whole corpus (:func:`features`), so the
-similarity of a pair is the same whether it is computed in the full matrix or in
-any block of rows and columns (:func:`block_similarity`).
+The word weights are not fitted on the corpus: they come from a fixed background
+sample of English (:mod:`briefing.events.background`), so the similarity of a pair
+depends on those two articles only, not on what else is in the corpus, and the
+thresholds mean the same on any corpus. It is the same whether it is computed in the
+full matrix or in any block of rows and columns (:func:`block_similarity`).
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..records import Article
+from .background import weighted_rows
 from .embed import DECIMALS
 
 # Weights of the three similarities; fixed, documented in bench/RESULTS.md with
@@ -46,29 +48,22 @@ class Features:
     """What the similarity of any two articles of a corpus is computed from."""
 
     vectors: np.ndarray  # n x d float32, L2-normalised embeddings
-    names: sparse.csr_matrix  # n x names and numbers, L2-normalised TF-IDF rows
-    words: sparse.csr_matrix  # n x words, L2-normalised TF-IDF rows
+    names: sparse.csr_matrix  # n x names and numbers, L2-normalised weighted rows
+    words: sparse.csr_matrix  # n x words, L2-normalised weighted rows
     ordinals: np.ndarray  # n int64 day numbers, UNDATED for undated articles
 
     def __len__(self) -> int:
         return len(self.ordinals)
 
 
-def _tfidf(texts: Sequence[str], **options: object) -> sparse.csr_matrix:
-    try:
-        return TfidfVectorizer(sublinear_tf=True, **options).fit_transform(texts).tocsr()
-    except ValueError:  # empty vocabulary: no words at all
-        return sparse.csr_matrix((len(texts), 1))
-
-
 def features(articles: Sequence[Article], vectors: np.ndarray) -> Features:
-    """Fit the TF-IDF weights on ``articles`` and gather what similarities need."""
+    """Gather what the similarities of ``articles`` need (weights independent of the corpus)."""
     texts = [f"{a.title}\n{a.text}" for a in articles]
     ordinals = [a.date.toordinal() if a.date else UNDATED for a in articles]
     return Features(
         vectors=np.asarray(vectors, dtype=np.float32),
-        names=_tfidf(texts, analyzer=_names_and_numbers, lowercase=False),
-        words=_tfidf(texts, stop_words="english"),
+        names=weighted_rows(texts, analyzer=_names_and_numbers, lowercase=False),
+        words=weighted_rows(texts, stop_words="english"),
         ordinals=np.asarray(ordinals, dtype=np.int64),
     )
 
