@@ -49,7 +49,7 @@ def parts(arts, vecs):
     f = S.features(arts, vecs)
     v = f.vectors.astype(np.float64)
     cosine = v @ v.T
-    names = (f.names @ f.names.T).toarray()
+    names = (f.lead @ f.lead.T).toarray()
     words = (f.words @ f.words.T).toarray()
     o = f.ordinals
     dated = (o != S.UNDATED)[:, None] & (o != S.UNDATED)[None, :]
