@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
+from briefing.events.history import MAX_PAUSE_DAYS
 from briefing.records import Article, Draft
 from briefing.summarize.backends.extractive import ExtractiveSummarizer
 from briefing.summarize.registry import register
-from briefing.events.history import MAX_PAUSE_DAYS
 from tests import days
 
 
