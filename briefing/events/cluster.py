@@ -1,7 +1,7 @@
 """Group articles into events.
 
 The combined similarity of two articles (:mod:`briefing.similarity`: embeddings,
-words, names and numbers, a date gap) feeds average-linkage agglomerative
+lead words, text words, a date gap) feeds average-linkage agglomerative
 clustering with a fixed threshold. Everything is deterministic: inputs are
 sorted by id first.
 

@@ -7,7 +7,7 @@ an earlier date within ``LOOKBACK_DAYS``) when:
    both, so they are the same story. The most recent such briefing wins; or else
 2. they are the same story by the grouping's own measure: the average similarity of
    today's articles to the earlier event's (``similarity.block_similarity``:
-   embeddings, words, names and numbers, weighted independently of the corpus, so
+   embeddings, lead words and text words, weighted independently of the corpus, so
    a score means the same in a small store as in a big one) reaches
    ``MATCH_THRESHOLD`` (a little above the grouping threshold), and the earlier event's latest
    article is at most ``MAX_PAUSE_DAYS`` older than today's earliest one. Only
