@@ -5,11 +5,13 @@ an earlier date within ``LOOKBACK_DAYS``) when:
 
 1. they share an article (content id): the clusterer put the same article in
    both, so they are the same story. The most recent such briefing wins; or else
-2. they are strictly similar: the average pairwise similarity of their articles
-   (``cluster.similarity_matrix``: embeddings, words, names and numbers, the
-   measure that keeps two earthquakes apart when grouping) reaches
-   ``MATCH_THRESHOLD`` (above the grouping threshold), and the earlier event's
-   latest article is at most ``MAX_PAUSE_DAYS`` older than today's earliest one.
+2. they are the same story by the grouping's own measure: the average similarity of
+   today's articles to the earlier event's (``similarity.block_similarity``:
+   embeddings, lead words and text words, weighted independently of the corpus, so
+   a score means the same in a small store as in a big one) reaches
+   ``MATCH_THRESHOLD`` (a little above the grouping threshold), and the earlier event's latest
+   article is at most ``MAX_PAUSE_DAYS`` older than today's earliest one. Only
+   today's articles x the earlier ones are compared, never all pairs.
    An earlier event that some event of today continues by shared articles is not
    a candidate here: had the two been one story today, they would be one event.
 
@@ -30,12 +32,12 @@ import numpy as np
 
 from ..records import Article, EarlierEvent, Event, Gone, History, Previous
 from ..store.store import Store
-from .cluster import MAX_GAP_DAYS, similarity_matrix
 from .embed import DECIMALS, Embedder, embed_articles
+from .similarity import block_similarity, features
 
-LOOKBACK_DAYS = MAX_GAP_DAYS
-MATCH_THRESHOLD = 0.32
-MAX_PAUSE_DAYS = 3
+LOOKBACK_DAYS = 30
+MATCH_THRESHOLD = 0.26  # above THRESHOLD: chosen on the scoreboard's two mornings, docs/stages.md
+MAX_PAUSE_DAYS = LOOKBACK_DAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,16 +93,21 @@ def match_by_similarity(
     if not events or not pool:
         return {}
     today = {a.id: a for e in events for a in e.articles}
-    everything = {**earlier_articles, **today}
-    ids = sorted(everything)
-    index = {i: n for n, i in enumerate(ids)}
-    sim = similarity_matrix(
-        [everything[i] for i in ids], np.stack([vectors[i] for i in ids])
+    ours, theirs_ids = sorted(today), sorted(earlier_articles)
+    arts = [today[i] for i in ours] + [earlier_articles[i] for i in theirs_ids]
+    f = features(arts, np.stack([vectors[a.id] for a in arts]))
+    # Today's articles x the earlier ones only (no all-pairs matrix); the pause rule
+    # below, not the grouping's date gap, limits how far apart they may be.
+    sim = block_similarity(
+        f, np.arange(len(ours)), np.arange(len(ours), len(arts)), max_gap_days=10**6
     )
+    row = {i: n for n, i in enumerate(ours)}
+    col = {i: n for n, i in enumerate(theirs_ids)}
+    sim[np.array(ours)[:, None] == np.array(theirs_ids)[None, :]] = 1.0  # the same article
     matches: dict[str, Match] = {}
     for event in events:
         first, _ = _span(event.articles)
-        rows = [index[a.id] for a in event.articles]
+        rows = [row[a.id] for a in event.articles]
         best: Match | None = None
         for candidate in pool:
             theirs = [earlier_articles[i] for i in candidate.article_ids if i in earlier_articles]
@@ -108,7 +115,7 @@ def match_by_similarity(
             reference = last or candidate.date
             if first and (first - reference).days > max_pause_days:
                 continue
-            cols = [index[a.id] for a in theirs]
+            cols = [col[a.id] for a in theirs]
             score = round(float(sim[np.ix_(rows, cols)].mean()), DECIMALS)
             if score < threshold:
                 continue

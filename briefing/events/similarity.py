@@ -1,44 +1,40 @@
 """The combined similarity of articles, for the whole corpus or one block of it.
 
 Two articles are about the same event when they are close in meaning (sentence
-embeddings), share the specific words of the story (TF-IDF over words, and over
-names and numbers, so that two earthquakes or two contract offers stay apart),
-and, when both are dated, were published within ``max_gap_days`` of each other.
-The TF-IDF weights are fitted once on the whole corpus (:func:`features`), so the
-similarity of a pair is the same whether it is computed in the full matrix or in
-any block of rows and columns (:func:`block_similarity`).
+embeddings of title and lead), share the specific words of the story's opening
+(title and first ``LEAD_WORDS`` words: what happened, where, who) and of the whole
+text, and, when both are dated, were published within ``max_gap_days`` of each
+other. The word weights are not fitted on the corpus: they come from a fixed
+background sample of English (:mod:`briefing.events.background`), so the
+similarity of a pair depends on those two articles only, not on what else is in
+the corpus, and the threshold means the same on any corpus. It is the same whether
+it is computed in the full matrix or in any block of rows and columns
+(:func:`block_similarity`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..records import Article
+from .background import weighted_rows
 from .embed import DECIMALS
 
-# Weights of the three similarities; fixed, documented in bench/RESULTS.md with
-# the ecbplus-dev figures they give.
-WEIGHT_EMBEDDING = 0.2
-WEIGHT_NAMES = 0.2
-WEIGHT_WORDS = 0.6
+# Weights of the three similarities (divided by their sum), the embedding floor and
+# the lead's length: chosen on half A of the dev sets (bench/tune_grouping.py),
+# figures in docs/stages.md.
+WEIGHT_EMBEDDING = 0.15
+WEIGHT_LEAD = 0.50
+WEIGHT_WORDS = 0.40
+EMBEDDING_FLOOR = 0.75  # cosines below this count as unrelated; above, rescaled to [0, 1]
+LEAD_WORDS = 80  # the lead: the title and this many words of the text
 MAX_GAP_DAYS = 10  # dated articles further apart than this are never similar
-EMBEDDING_FLOOR = 0.5  # cosines below this count as unrelated; above, rescaled to [0, 1]
 UNDATED = -(10**9)  # the day number of an undated article (far from any date, no overflow)
-
-_NAME_OR_NUMBER = re.compile(
-    r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*|\d+(?:[.,]\d+)?)", re.MULTILINE
-)
-
-
-def _names_and_numbers(text: str) -> list[str]:
-    """Return capitalised names (not sentence-initial) and numbers, lower-cased."""
-    return [m.lower() for m in _NAME_OR_NUMBER.findall(text)]
+_TOTAL = WEIGHT_EMBEDDING + WEIGHT_LEAD + WEIGHT_WORDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,29 +42,23 @@ class Features:
     """What the similarity of any two articles of a corpus is computed from."""
 
     vectors: np.ndarray  # n x d float32, L2-normalised embeddings
-    names: sparse.csr_matrix  # n x names and numbers, L2-normalised TF-IDF rows
-    words: sparse.csr_matrix  # n x words, L2-normalised TF-IDF rows
+    lead: sparse.csr_matrix  # n x words of title and lead, L2-normalised weighted rows
+    words: sparse.csr_matrix  # n x words of title and text, L2-normalised weighted rows
     ordinals: np.ndarray  # n int64 day numbers, UNDATED for undated articles
 
     def __len__(self) -> int:
         return len(self.ordinals)
 
 
-def _tfidf(texts: Sequence[str], **options: object) -> sparse.csr_matrix:
-    try:
-        return TfidfVectorizer(sublinear_tf=True, **options).fit_transform(texts).tocsr()
-    except ValueError:  # empty vocabulary: no words at all
-        return sparse.csr_matrix((len(texts), 1))
-
-
 def features(articles: Sequence[Article], vectors: np.ndarray) -> Features:
-    """Fit the TF-IDF weights on ``articles`` and gather what similarities need."""
+    """Gather what the similarities of ``articles`` need (weights independent of the corpus)."""
     texts = [f"{a.title}\n{a.text}" for a in articles]
+    leads = [f"{a.title}\n{' '.join(a.text.split()[:LEAD_WORDS])}" for a in articles]
     ordinals = [a.date.toordinal() if a.date else UNDATED for a in articles]
     return Features(
         vectors=np.asarray(vectors, dtype=np.float32),
-        names=_tfidf(texts, analyzer=_names_and_numbers, lowercase=False),
-        words=_tfidf(texts, stop_words="english"),
+        lead=weighted_rows(leads, stop_words="english"),
+        words=weighted_rows(texts, stop_words="english"),
         ordinals=np.asarray(ordinals, dtype=np.int64),
     )
 
@@ -83,9 +73,9 @@ def block_similarity(
     """
     cosine = f.vectors[rows].astype(np.float64) @ f.vectors[cols].astype(np.float64).T
     embedding = np.clip((cosine - EMBEDDING_FLOOR) / (1 - EMBEDDING_FLOOR), 0.0, 1.0)
-    names = (f.names[rows] @ f.names[cols].T).toarray()
+    lead = (f.lead[rows] @ f.lead[cols].T).toarray()
     word_sim = (f.words[rows] @ f.words[cols].T).toarray()
-    sim = WEIGHT_EMBEDDING * embedding + WEIGHT_NAMES * names + WEIGHT_WORDS * word_sim
+    sim = (WEIGHT_EMBEDDING * embedding + WEIGHT_LEAD * lead + WEIGHT_WORDS * word_sim) / _TOTAL
     ri, ci = f.ordinals[rows], f.ordinals[cols]
     dated = (ri != UNDATED)[:, None] & (ci != UNDATED)[None, :]
     sim[dated & (np.abs(ri[:, None] - ci[None, :]) > max_gap_days)] = 0.0

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
+from briefing.events.history import MAX_PAUSE_DAYS
 from briefing.records import Article, Draft
 from briefing.summarize.backends.extractive import ExtractiveSummarizer
 from briefing.summarize.registry import register
@@ -223,7 +224,7 @@ def _articles(story: str, day: int, *, shift: int = 0) -> tuple[Article, ...]:
     )
 
 
-@pytest.mark.parametrize("shift, expected", [(0, {"A": "A"}), (4, {})])
+@pytest.mark.parametrize("shift, expected", [(0, {"A": "A"}), (MAX_PAUSE_DAYS + 1, {})])
 def test_similarity_matches_a_continuing_story_but_not_a_similar_one(shift, expected):
     """Without shared articles: day 2's new A articles match day 1's A (unless they come
     after a pause of more than MAX_PAUSE_DAYS); D, a fire at the same chain, never does."""
