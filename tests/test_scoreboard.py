@@ -61,6 +61,8 @@ def test_invented_finds_names_and_numbers_absent_from_every_source():
     assert invented(["Officials said 45 people were hurt in Dallas."], sources) == []
     assert invented(["Police said Rigelio Santos hurt 46 people."], sources) == ["46", "Rigelio"]
     assert invented(["Officials in DALLAS said so."], sources) == ["DALLAS"]  # exactly as written
+    headline = "Rigelio Santos Hurt In Dallas Attack"  # title case: words in any case
+    assert invented([], sources + ["an attack"], headline) == ["Rigelio"]
 
 
 def test_lead_takes_first_sentences_round_robin_and_fills_the_budget():

@@ -34,14 +34,22 @@ _CAPITALISED = re.compile(r"(?<![.!?\"“'‘(]\s)(?<!^)\b[A-Z][\w’'-]*")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 
-def invented(sentences: Sequence[str], sources: Sequence[str]) -> list[str]:
-    """Return the numbers and non-initial capitalised words found in no source as written."""
+def invented(sentences: Sequence[str], sources: Sequence[str], headline: str = "") -> list[str]:
+    """Return the numbers and names found in no source as written.
+
+    In sentences: every number, and every capitalised word that does not open a sentence.
+    In the headline (title case makes every word capitalised): every number, and every
+    capitalised word that no source has in any case.
+    """
     found = []
-    for sentence in sentences:
+    for sentence in [*sentences, headline]:
         s = sentence.strip().lstrip("\"“‘'(")
-        for token in _NUMBER.findall(s) + _CAPITALISED.findall(s):
+        names = re.findall(r"\b[A-Z][\w’'-]*", s) if sentence is headline else (
+            _CAPITALISED.findall(s))
+        for token in _NUMBER.findall(s) + names:
             token = token.rstrip("’'-")
-            pattern = re.compile(r"(?<![\w])" + re.escape(token) + r"(?![\w])")
+            flags = re.IGNORECASE if sentence is headline and not token[0].isdigit() else 0
+            pattern = re.compile(r"(?<![\w])" + re.escape(token) + r"(?![\w])", flags)
             if not any(pattern.search(src) for src in sources):
                 found.append(token)
     return found
@@ -183,7 +191,7 @@ def run(embedder: object, quick: bool = False, *, max_words: int = 90,
                 "digest": sentences, "r1": score["rouge1"].fmeasure,
                 "r2": score["rouge2"].fmeasure, "rl": score["rougeLsum"].fmeasure,
                 "words": sum(word_count(s) for s in sentences), "sentences": len(sentences),
-                "dropped": dropped, "invented": invented(sentences + [headline], texts),
+                "dropped": dropped, "invented": invented(sentences, texts, headline),
             }
             results.setdefault((side, system), []).append(row)
             if out:
@@ -218,7 +226,8 @@ def run(embedder: object, quick: bool = False, *, max_words: int = 90,
         ))
     section.notes.append(
         "dropped: digest sentences removed by the guard (headline replacements not counted); "
-        "invented: names/numbers in digest or headline that no source contains as written; "
+        "invented: numbers and names in digest or headline that no source contains as written "
+        "(headline words compared in any case); "
         "s/event includes the guard, not the model's load; llama (where installed) runs on half B "
         "only"
     )
