@@ -46,7 +46,9 @@ class Judgement:
     def reason(self) -> str:
         """Say why a sentence is not supported, for a reader (empty when it is)."""
         if self.verdict == "contradicted":
-            return "contradicted by the sources: " + ", ".join(self.differences)
+            missing = ", ".join(self.unsupported_facts)
+            return "contradicted by the sources: " + ", ".join(self.differences) + (
+                f"; not in the sources: {missing}" if missing else "")
         if self.unsupported_facts:
             return "not in the sources: " + ", ".join(self.unsupported_facts)
         if self.verdict == "not found":

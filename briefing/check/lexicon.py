@@ -70,11 +70,11 @@ MONTHS = frozenset(
     """january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec""".split()
 )
+# Verbs that report somebody's words (not those that are often an action with an object:
+# "announced aid", "reported a loss", "added routes", "the United States").
 SAYING = frozenset(
-    """said says say told tells tell according claimed claims claim alleged alleges allege
-    reported reports report announced announces stated states added adds insisted insists
-    argued argues believes believed thinks thought warned warns suggested suggests testified
-    estimated estimates wrote writes explained explains asserted asserts""".split()
+    """said says say told tells according claimed alleged alleges insisted insists argued
+    argues believes believed warned warns testified asserted asserts""".split()
 )
 SPEAKERS = frozenset(
     """officials official police authorities spokesman spokeswoman spokesperson sources source

@@ -62,7 +62,7 @@ def test_supported_sentence_is_kept_and_unsupported_ones_are_dropped(fake_summar
         "Ukrainian President Volodymyr Zelensky met Joe Biden at the White House on Wednesday."
     )
     assert summary.dropped == (
-        Dropped(FIGURE, "not in the sources: 99"),
+        Dropped(FIGURE, "contradicted by the sources: number; not in the sources: 99"),
         Dropped(NAME, "not in the sources: Donald Trump"),
     )
 
@@ -199,7 +199,7 @@ def test_whats_new_is_the_first_sentence_of_a_digest_of_the_new_articles(fake_su
 
 @pytest.mark.parametrize(
     "reply, reason",
-    [(FIGURE, "what's new: not in the sources: 99"),
+    [(FIGURE, "what's new: contradicted by the sources: number; not in the sources: 99"),
      (NAME, "what's new: not in the sources: Donald Trump")],
 )
 def test_unsupported_whats_new_is_dropped(fake_summarizer, reply, reason):
@@ -222,3 +222,16 @@ def test_extractive_whats_new_is_the_most_salient_sentence():
     assert sentence.text == top
     assert any(top in a.text for a in (VISIT, TRIP))
     assert sentence.citations
+
+
+def test_a_sentence_its_sources_contradict_is_dropped_with_what_differs(fake_summarizer):
+    negated = "Zelensky did not meet Joe Biden at the White House on Wednesday."
+    swapped = "Biden thanked Congress for its support in a speech on Wednesday evening."
+    fake_summarizer.enqueue("Zelensky meets Biden", SUPPORTED, negated, swapped)
+
+    summary = summarize_event(ARTICLES, fake_summarizer, max_words=60)
+
+    assert [s.text for s in summary.sentences] == [SUPPORTED]
+    reasons = {d.text: d.reason for d in summary.dropped}
+    assert reasons[negated] == "contradicted by the sources: negation"
+    assert reasons[swapped].startswith("contradicted by the sources:")
