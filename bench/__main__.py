@@ -16,13 +16,13 @@ import os
 import platform
 import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from bench.corpus_gen import CACHE, corpus_dir
 from bench.digests import digest_table, run_digests
+from bench.scoreboard.common import commit
 from bench.suite import notes, run_size, table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,17 +42,6 @@ def machine() -> str:
         if line.startswith("MemTotal:"):
             ram = int(line.split()[1]) / 1024**2
     return f"{cpu}, {len(os.sched_getaffinity(0))} cores (nproc), {ram:.1f} GiB RAM"
-
-
-def commit() -> str:
-    """Return the short commit, with ``+changes`` when the tree differs from it."""
-
-    def git(*args: str) -> str:
-        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
-        return done.stdout.strip()
-
-    dirty = git("status", "--porcelain", "--untracked-files=no")
-    return (git("rev-parse", "--short", "HEAD") or "unknown") + (" +changes" if dirty else "")
 
 
 def _load() -> str:

@@ -70,6 +70,8 @@ def machine() -> str:
 
 
 def commit() -> str:
+    """Return the short commit, with ``+changes`` when the tree differs from it."""
+
     def git(*args: str) -> str:
         done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
         return done.stdout.strip()
