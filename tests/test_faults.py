@@ -205,7 +205,7 @@ def test_second_concurrent_build_is_refused_and_the_database_stays_sound(tmp_pat
     assert not (tmp_path / "out2").exists()
     assert integrity(db) == "ok"
     assert query(db, "select status from runs") == [("ok",)]
-    assert len(read_calls(calls)) == query(db, "select count(*) from digests")[0][0] == 3
+    assert len(read_calls(calls)) == query(db, "select count(*) from digests")[0][0] == 4
 
     again = run_build(build_cmd(DEMO, out, db), plugin_env, tmp_path / "calls-again")
     assert again.returncode == 0, again.stderr  # the lock went with the first build

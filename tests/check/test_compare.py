@@ -389,7 +389,7 @@ def test_cli_briefing_json(demo_briefing):
     result = _run([str(demo_briefing), "--format", "json"])
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
-    assert doc["briefing"] == str(demo_briefing) and len(doc["events"]) == 3
+    assert doc["briefing"] == str(demo_briefing) and len(doc["events"]) == 4
     assert list(doc["events"][0])[:3] == ["rank", "headline", "support_score"]
 
 

@@ -37,7 +37,7 @@ def test_build_demo_writes_three_dated_files(demo_run) -> None:
         "2022-12-21.md",
         "index.html",
     ]
-    assert "Read 5 articles (0 outside the window), 0 duplicates, 3 events, 0 skipped." in (
+    assert "Read 5 articles (0 outside the window), 0 duplicates, 4 events, 0 skipped." in (
         result.output
     )
     assert f"Wrote {out / '2022-12-21.md'}" in result.output

@@ -301,7 +301,7 @@ def test_html_part_is_inlined_and_safe(briefing) -> None:
     for tag in ("body", "table", "td", "h1", "h2", "p", "a"):
         for element in re.findall(rf"<{tag}\b[^>]*>", outside_comments):
             assert 'style="' in element, element
-    assert html.count('class="headline"') == len(briefing.events) == 3
+    assert html.count('class="headline"') == len(briefing.events) == 4
     hrefs = re.findall(r'href="([^"]*)"', html)
     assert sorted(hrefs) == sorted(links(briefing)) and len(hrefs) == 2
     assert all(h.startswith("https://") for h in hrefs)
@@ -421,7 +421,7 @@ def test_send_delivers_both_parts(out: Path, smtp_server) -> None:
     assert text.get_content_charset() == html.get_content_charset() == "utf-8"
     assert NON_ASCII in text.get_content() and NON_ASCII in html.get_content()
     html = html.get_content()
-    assert html.count('class="headline"') == 3
+    assert html.count('class="headline"') == 4
     assert len(re.findall(r'<a [^>]*href="https://', html)) == 2
     assert "<script" not in html and "<img" not in html and 'style="' in html
     assert digest(out) == before  # nothing written next to the briefing

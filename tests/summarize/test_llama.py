@@ -59,7 +59,7 @@ def test_a_demo_build_with_the_llama_backend(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads((out / "2022-12-21.json").read_text())
     events = data["events"]
-    assert len(events) == 3
+    assert len(events) == 4
     for event in events:
         assert event["backend"] == "llama", event
         assert event["sentences"], event

@@ -118,9 +118,9 @@ def test_ray_executor_writes_the_same_briefing_as_the_local_one(
     ray = build(tmp_path / "ray", "--executor", "ray", "--ray-address", ray_address,
                 "--workers", "2", "--device", "auto")
     assert ray.exit_code == 0, ray.output
-    assert "3 events" in ray.output
+    assert "4 events" in ray.output
     expected, got = briefing_json(tmp_path / "local"), briefing_json(tmp_path / "ray")
-    assert len(got["events"]) == 3 and all(e["sentences"] for e in got["events"])
+    assert len(got["events"]) == 4 and all(e["sentences"] for e in got["events"])
     assert got == expected  # events, headlines, sentences, citations, evidence
 
 
@@ -144,7 +144,7 @@ def test_digests_and_embeddings_are_computed_in_the_workers(ray_address: str) ->
         update = executor.update(articles[:1])
     finally:
         executor.close()
-    assert len(jobs) == 3 and done == {j.key: s for j, s, _ in local.summarize(jobs)}
+    assert len(jobs) == 4 and done == {j.key: s for j, s, _ in local.summarize(jobs)}
     assert update == local.update(articles[:1])
     assert len(executor.pids) == 2 and os.getpid() not in executor.pids  # both workers
 
