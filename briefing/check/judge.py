@@ -4,10 +4,11 @@
 best evidence sentences (the closest source sentences, scored by
 ``verify.support_matrix``) and the sources' vocabulary:
 
-1. **contradicted**: every evidence sentence that speaks of the same thing (score at
-   least ``SAME_CLAIM_MIN``) says it differently (:func:`contradiction.differences`:
-   negation, opposite, roles, number, date, place, attribution), and none says it as
-   the sentence does. The differences of the best such sentence are given. Support 0.
+1. **contradicted**: the closest evidence sentence that speaks of the same thing (score
+   at least ``SAME_CLAIM_MIN``) says it differently (:func:`contradiction.differences`:
+   negation, opposite, roles, number, date, place, attribution), and no evidence about as
+   close (within ``CLOSE_MARGIN``) says it as the sentence does. Its differences are
+   given; its support is lowered by ``CONTRADICTED_PENALTY``.
 2. **not found**: a number or name of the sentence is in no source (spelt as no source
    spells it), or its support (best alignment, lowered for each content word no source
    has) stays under ``SUPPORTED_MIN``.
@@ -26,8 +27,10 @@ from .facts import Vocabulary, novel_words, unsupported_facts
 VERDICTS = ("supported", "contradicted", "not found")
 SUPPORTED_MIN = 0.5  # support at or above this, with nothing missing or contradicted
 SAME_CLAIM_MIN = 0.5  # evidence at least this close speaks of the same thing
+CLOSE_MARGIN = 0.02  # evidence this much less close than the best still clears a sentence
 FACT_PENALTY = 0.5  # support factor for each number or name found in no source
 NOVEL_PENALTY = 0.8  # support factor for each other content word found in no source
+CONTRADICTED_PENALTY = 0.5  # support factor of a contradicted sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +74,17 @@ def judge(
     best = evidence[0][1] if evidence else 0.0
     same = [(i, text) for i, (text, score) in enumerate(evidence) if score >= SAME_CLAIM_MIN]
     found = [(i, differences(sentence, text)) for i, text in same]
-    if found and all(kinds for _, kinds in found):
+    # Contradicted when the closest evidence differs and no evidence about as close
+    # (within CLOSE_MARGIN) says it plainly: a weaker match that shares only part of the
+    # claim ("Putin left for Belarus") does not clear "officials said Putin went to ...".
+    clean = [evidence[i][1] for i, kinds in found if not kinds]
+    if found and found[0][1] and max(clean, default=0.0) < evidence[found[0][0]][1] - CLOSE_MARGIN:
         i, kinds = found[0]
         if facts and set(kinds) <= {"place"}:  # a name no source spells so: not found
             return Judgement("not found", round(sentence_support(best, len(facts), len(novel)), 3),
                              round(best, 3), (), None, facts, novel)
-        return Judgement("contradicted", 0.0, round(best, 3), kinds, i, facts, novel)
-    clean = [evidence[i][1] for i, kinds in found if not kinds]
+        support = sentence_support(best, len(facts), len(novel)) * CONTRADICTED_PENALTY
+        return Judgement("contradicted", round(support, 3), round(best, 3), kinds, i, facts, novel)
     alignment = max(clean, default=best)
     support = round(sentence_support(alignment, len(facts), len(novel)), 3)
     verdict = "supported" if support >= SUPPORTED_MIN and not facts else "not found"
