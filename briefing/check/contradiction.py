@@ -207,15 +207,18 @@ def _is_date(t: _Tok) -> bool:
 
 
 def _place(claim: list[_Tok], evidence: list[_Tok]) -> bool:
-    c_names = _names(claim)
-    e_names = _names(evidence)
-    e_set = {n for _, n in e_names}
-    c_set = {n for _, n in c_names}
-    for i, name in c_names:
-        if name in e_set:
+    """A name of the claim stands where the evidence has another name.
+
+    Names are compared word by word in any case, so "President Volodymyr Zelenskyy" and
+    "president Volodymyr Zelenskyy" (one capital fewer, so other runs of capitals) agree.
+    """
+    c_words = {t.low for t in claim}
+    e_words = {t.low for t in evidence}
+    for i, name in _names(claim):
+        if all(w in e_words for w in name.split()):
             continue
-        for j, other in e_names:
-            if other in c_set:
+        for j, other in _names(evidence):
+            if all(w in c_words for w in other.split()):
                 continue
             if _slot(claim, i) & _slot(evidence, j):
                 return True
