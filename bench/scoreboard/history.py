@@ -92,7 +92,7 @@ def run(embedder: object, quick: bool = False, *, threshold: float | None = None
     from briefing.events.embed import embed_articles
     from briefing.ingest import ingest
 
-    from .grouping import BASELINE_GRID, baseline_labels, bcubed, load_sets
+    from .grouping import choose_threshold, load_sets
 
     started = time.perf_counter()
     corpus = ingest([DATA / "gvc-dev" / "corpus"]).articles
@@ -102,15 +102,9 @@ def run(embedder: object, quick: bool = False, *, threshold: float | None = None
         split, different = split[::3], different[::3]
     if threshold is None:  # the grouping baseline's threshold, chosen on ecbplus-dev
         files, gold, _ = load_sets()["ecbplus-dev"]
-        ecb = [a for a in ingest(files).articles]
+        ecb = list(ingest(files).articles)
         vecs = embed_articles(ecb, embedder=embedder)
-        keys = [a.path for a in ecb]
-
-        def f1(t: float) -> float:
-            labels = baseline_labels(vecs, t)
-            return bcubed(dict(zip(keys, labels.tolist(), strict=True)), gold)[2]
-
-        threshold = max(BASELINE_GRID, key=lambda t: (f1(t), -t))
+        threshold = choose_threshold(vecs, [a.path for a in ecb], gold)
 
     def baseline(day1: list, day2: list) -> bool:
         v1 = embed_articles(day1, embedder=embedder)
