@@ -24,6 +24,7 @@ NEAR_MIN_LETTERS = 5  # ... between words this long or longer
 
 
 _NUMBER = re.compile(r"\d")
+_NUMBER_RUN = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 _FACT = re.compile(
@@ -110,7 +111,10 @@ def vocabulary(source_text: str) -> Vocabulary:
     """Collect the words, numbers and word stems of the sources."""
     plain = {w.replace(".", "") for w in set(words(source_text))}
     found = plain | {_POSSESSIVE.sub("", w) for w in plain}
-    digits = frozenset(re.sub(r"[.,]", "", w) for w in found if _NUMBER.search(w))
+    # Every number inside a word counts: "6.28PM" states 6.28, "37B" states 37.
+    digits = frozenset(
+        re.sub(r"[.,]", "", n) for w in found for n in _NUMBER_RUN.findall(w)
+    )
     return Vocabulary(frozenset(found), digits, frozenset(stem(w) for w in found))
 
 

@@ -146,6 +146,9 @@ def test_unsupported_facts(sentence, missing):
         ("Zelenskyy flew to the U.S. on Wednesday.", "Zelenskyy flew to the US on Wednesday."),
         ("Zelenskyy flew to the US on Wednesday.", "Zelenskyy flew to the U.S. on Wednesday."),
         ("He met President Biden.", "He met Joe Biden. Later the president spoke."),
+        # a number written inside a word still states that number
+        ("The video airs at 6.28 tonight.", "Band Aid 20 video shown across UK 6.28PM."),
+        ("The rocket stands on pad 37.", "The rocket is fully assembled atop pad 37B."),
     ],
 )
 def test_equivalent_spellings_are_supported(sentence, source):
