@@ -35,6 +35,21 @@ class Limit:
             f"{self.total:,} {self.unit}"
         )
 
+    @property
+    def note(self) -> str:
+        """Return the short sentence a reader sees beside what the limit affected."""
+        if self.name == "max_input_tokens" and self.unit == "source sentences":
+            return f"Based on {self.kept:,} of {self.total:,} source sentences."
+        if self.name == "max_input_tokens":
+            share = max(1, round(100 * self.kept / max(self.total, 1)))
+            return f"Based on the first {share}% of the sources' text."
+        if self.name == "max_article_chars":
+            return f"Only the first {self.kept:,} of its {self.total:,} characters were read."
+        if self.name == "max_corpus_chars":
+            return ("Some older articles were left out: the day's articles were over the "
+                    "size limit (they are listed under Skipped inputs).")
+        return f"Only part of the input was read ({self.kept:,} of {self.total:,} {self.unit})."
+
 
 @dataclass(frozen=True, slots=True)
 class Source:

@@ -32,7 +32,7 @@ from markupsafe import Markup
 
 from ..errors import BriefingError, ConfigError, OutputError, TemplateNotFoundError
 from ..events.timeline import timeline
-from ..records import Article, Briefing, BriefingEvent, Sentence
+from ..records import Article, Briefing, BriefingEvent, Limit, Sentence
 from ..resources import data_dir
 from .files import write_files
 from .jsonio import _utc, briefing_to_dict, event_to_dict, render_json, utc_iso
@@ -99,6 +99,21 @@ def outlets(item: BriefingEvent) -> list[str]:
     return sorted({n.strip() for n in names if n and n.strip()}, key=str.casefold)
 
 
+def limit_notes(item: BriefingEvent) -> list[str]:
+    """Return the reader's notes on an event that a size limit cut short (detail: the JSON)."""
+    notes = [item.summary.input_cut.note] if item.summary.input_cut is not None else []
+    for n, article in enumerate(item.event.articles, start=1):
+        if article.truncated is not None:
+            notes.append(f"Source {n}: {article.truncated.note[0].lower()}"
+                         f"{article.truncated.note[1:]}")
+    return notes
+
+
+def corpus_notes(limits: Iterable[Limit]) -> list[str]:
+    """Return the reader's notes on limits that concern no single event (the corpus's)."""
+    return [limit.note for limit in limits if limit.name == "max_corpus_chars"]
+
+
 def plural(count: int, word: str) -> str:
     """Return ``"1 event"`` or ``"3 events"``."""
     return f"{count} {word if count == 1 else word + 's'}"
@@ -148,6 +163,8 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "cite_numbers": cite_numbers,
     "outlets": outlets,
     "plural": plural,
+    "limit_notes": limit_notes,
+    "corpus_notes": corpus_notes,
     "short_date": short_date,
     "date_span": date_span,
     "utc_iso": utc_iso,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -22,8 +23,35 @@ from ...text import split_sentences, word_count
 
 MIN_WORDS = 6
 MAX_WORDS = 60
-REDUNDANCY = 0.5  # cosine above which a candidate repeats a chosen sentence
-LEAD_BONUS = (0.15, 0.1, 0.05)
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """How a source sentence is rated (chosen on half A of wikinews-dev: bench/tune_digests.py).
+
+    score = centrality · cosine(sentence, event centroid)
+          + position / (1 + its place among the article's sentences)   (news puts facts first)
+          + agreement · mean over the other articles of the best cosine to one of their
+            sentences                                                   (facts several report)
+          + article / (1 + the article's rank)                          (central articles first)
+          − dangling if it opens with a pronoun or link word            ("He said ...", "But")
+    A sentence over ``redundancy`` cosine to one already chosen is skipped.
+    """
+
+    centrality: float = 1.0
+    position: float = 0.15
+    agreement: float = 0.0
+    article: float = 0.0
+    dangling: float = 0.0
+    redundancy: float = 0.5
+
+
+WEIGHTS = Weights()
+_DANGLING = re.compile(
+    r"^[\"“‘']?(?:he|she|it|they|his|her|its|their|them|this|these|those|that|but|and|or|"
+    r"so|however|also|meanwhile|still|yet|then|there|here|such|both|another|other)\b",
+    re.IGNORECASE,
+)
 _BOILERPLATE = re.compile(
     r"(Picture|Photo|Image|Credit)s?:\s|^Also read|^Read more|^Related:|^Click here|"
     r"^Sign up|^Subscribe|^Advertisement|^\(.*\)$",
@@ -56,36 +84,54 @@ def candidates(articles: Sequence[Article]) -> list[Candidate]:
     return found
 
 
-def rank_candidates(found: Sequence[Candidate]) -> tuple[np.ndarray, np.ndarray]:
-    """Return each candidate's centrality score and the normalised TF-IDF rows."""
+@lru_cache(maxsize=8)
+def tfidf_rows(texts: tuple[str, ...]) -> np.ndarray:
+    """Return the sentences' normalised TF-IDF rows (fitted on these sentences only)."""
     vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english")
     try:
-        matrix = vectorizer.fit_transform([c.text for c in found])
+        rows = vectorizer.fit_transform(list(texts)).toarray()
     except ValueError:  # only stop words
-        return np.zeros(len(found)), np.zeros((len(found), 1))
-    rows = matrix.toarray()
+        rows = np.zeros((len(texts), 1))
+    rows.flags.writeable = False
+    return rows
+
+
+def rank_candidates(
+    found: Sequence[Candidate], weights: Weights = WEIGHTS
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return each candidate's score (see ``Weights``) and the normalised TF-IDF rows."""
+    rows = tfidf_rows(tuple(c.text for c in found))
     centroid = rows.mean(axis=0)
     norm = np.linalg.norm(centroid)
-    scores = rows @ (centroid / norm) if norm else np.zeros(len(found))
-    bonus = np.array(
-        [LEAD_BONUS[c.position] if c.position < len(LEAD_BONUS) else 0.0 for c in found]
-    )
+    scores = weights.centrality * (rows @ (centroid / norm) if norm else np.zeros(len(found)))
+    article = np.array([c.article for c in found])
+    scores += weights.position / (1.0 + np.array([c.position for c in found]))
+    scores += weights.article / (1.0 + article)
+    scores -= weights.dangling * np.array([bool(_DANGLING.match(c.text)) for c in found])
+    others = sorted(set(article.tolist()))
+    if weights.agreement and len(others) > 1:
+        similar = rows @ rows.T
+        best = np.stack([np.where(article == a, 0.0, similar[:, article == a].max(axis=1))
+                         for a in others], axis=1)
+        scores += weights.agreement * best.sum(axis=1) / (len(others) - 1)
     # Rounded: a BLAS kernel changes the last bits, which must not reorder equal sentences.
-    return (scores + bonus).round(9), rows
+    return scores.round(9), rows
 
 
-def choose(found: Sequence[Candidate], *, max_words: int) -> list[Candidate]:
-    """Choose central, non-redundant candidates up to ``max_words``, in reading order."""
+def choose(
+    found: Sequence[Candidate], *, max_words: int, weights: Weights = WEIGHTS
+) -> list[Candidate]:
+    """Choose the best-rated, non-redundant candidates up to ``max_words``, in reading order."""
     if not found:
         return []
-    scores, rows = rank_candidates(found)
+    scores, rows = rank_candidates(found, weights)
     chosen: list[int] = []
     words = 0
     for i in sorted(range(len(found)), key=lambda i: (-scores[i], i)):
         n = word_count(found[i].text)
         if chosen and words + n > max_words:
             continue
-        if any(float(rows[i] @ rows[j]) > REDUNDANCY for j in chosen):
+        if any(float(rows[i] @ rows[j]) > weights.redundancy for j in chosen):
             continue
         if not chosen and n > max_words:
             continue  # prefer a first sentence that fits; fall back below
@@ -110,11 +156,14 @@ class ExtractiveSummarizer:
 
     name = "extractive"
 
+    def __init__(self, weights: Weights = WEIGHTS) -> None:
+        self.weights = weights
+
     def summarize(self, articles: Sequence[Article], *, max_words: int) -> Draft:
         """Return the headline and the chosen sentences of an event's articles."""
         headline = headline_for(articles)
         found = [c for c in candidates(articles) if c.text.rstrip(".") != headline.rstrip(".")]
-        chosen = choose(found, max_words=max_words)
+        chosen = choose(found, max_words=max_words, weights=self.weights)
         return Draft(headline=headline, sentences=tuple(c.text for c in chosen))
 
     def summarize_update(self, articles: Sequence[Article], *, max_words: int) -> str:
@@ -122,7 +171,7 @@ class ExtractiveSummarizer:
         found = candidates(articles)
         if not found:
             return ""
-        scores, _ = rank_candidates(found)
+        scores, _ = rank_candidates(found, self.weights)
         order = sorted(range(len(found)), key=lambda i: (-scores[i], i))
         fitting = [i for i in order if word_count(found[i].text) <= max_words]
         return found[(fitting or order)[0]].text
