@@ -22,6 +22,7 @@ import datetime as dt
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -57,14 +58,26 @@ def scenarios(articles_by_file: dict[str, object]) -> tuple[list, list]:
     return split, different
 
 
+def scenario_halves() -> Callable[[list], str]:
+    """Return the half (A: tune on it, B: report on it) of a scenario: its day-1 incident's."""
+    from .grouping import load_sets
+
+    _, _, side = load_sets()["gvc-dev"]
+    by_name = {Path(k).name: h for k, h in side.items()}
+    return lambda day1: by_name[Path(day1[0].path).name]
+
+
 def _redate(article: object, date: dt.date) -> object:
     from dataclasses import replace
 
     return replace(article, date=date)
 
 
-def _continues(day1: list, day2: list, embedder: object) -> list[bool]:
-    """Run the two mornings through the tool; return, per day-2 event, whether it continues."""
+def continues(day1: list, day2: list, embedder: object, **options: object) -> list[bool]:
+    """Run the two mornings through the tool; return, per day-2 event, whether it continues.
+
+    ``options`` (``lookback_days``, ``threshold``) go to ``history.find_matches``.
+    """
     from briefing.events.cluster import group_events
     from briefing.events.embed import embed_articles
     from briefing.events.history import find_matches
@@ -84,7 +97,8 @@ def _continues(day1: list, day2: list, embedder: object) -> list[bool]:
                      skipped=[], outputs=[])
     store.save_articles(day2)
     events2 = group_events(day2, embed_articles(day2, embedder=embedder, store=store))
-    matches, _ = find_matches(events2, store, date=date2, out_dir=out, embedder=embedder)
+    matches, _ = find_matches(events2, store, date=date2, out_dir=out, embedder=embedder,
+                              **options)  # type: ignore[arg-type]
     return [e.id in matches for e in events2]
 
 
@@ -111,24 +125,32 @@ def run(embedder: object, quick: bool = False, *, threshold: float | None = None
         v2 = embed_articles(day2, embedder=embedder)
         return float(np.mean(v2.astype(np.float64) @ v1.astype(np.float64).T)) >= threshold
 
+    side = scenario_halves()
     section = Section(
         "History: two mornings from gvc-dev (tool vs embeddings-only baseline)",
-        ("scenario", "cases", "right", "tool", "baseline", "target"),
+        ("scenario", "cases", "right", "tool", "tool A", "tool B", "baseline", "target"),
     )
     for name, cases, want in (("split: developing on day 2", split, True),
                               ("different: new on day 2", different, False)):
-        tool_right = base_right = 0
+        right = {"A": 0, "B": 0}
+        count = {"A": 0, "B": 0}
+        base_right = 0
         for day1, day2 in cases:
-            continued = _continues(day1, day2, embedder)
-            tool_right += all(c == want for c in continued)
+            continued = continues(day1, day2, embedder)
+            h = side(day1)
+            count[h] += 1
+            right[h] += all(c == want for c in continued)
             base_right += baseline(day1, day2) == want
         n = max(len(cases), 1)
+        tool_right = right["A"] + right["B"]
         section.rows.append((name, len(cases), tool_right, f"{tool_right / n:.1%}",
+                             *(f"{right[h] / max(count[h], 1):.1%}" for h in "AB"),
                              f"{base_right / n:.1%}", ">= 95%"))
     section.notes.append(
         f"baseline: mean cosine of the two days' articles >= {threshold:.2f} (the grouping "
         "baseline's threshold); split cases keep their real dates, different cases are moved "
-        "to consecutive days"
+        "to consecutive days; A/B: the halves of gvc-dev's incidents (by the day-1 incident) "
+        "of the grouping part, look-back and threshold chosen on A (bench/tune_history.py)"
     )
     if quick:
         section.notes.append("--quick: every third scenario")

@@ -1,0 +1,58 @@
+"""Choose history's look-back and match threshold on half A of the two mornings.
+
+Usage: python bench/tune_history.py [--half A] [--lookback 30,60,100,365]
+       [--thresholds 0.18,0.22,0.26]
+
+Runs the scoreboard's two-morning scenarios from gvc-dev (``bench/scoreboard/history.py``:
+split incidents must be *developing* on day 2, different incidents of the same kind
+*new*) through the tool for each look-back (days searched back, and the longest pause
+allowed) and threshold, on the scenarios of one half of gvc-dev's incidents (A to
+choose, B only to report), and prints the share right of each kind. A threshold below
+the score of the second supermarket fire of ``tests/events/test_history.py`` (0.255
+against the first) is not a candidate, whatever it scores here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.scoreboard.common import DATA, CachedEmbedder  # noqa: E402
+from bench.scoreboard.history import continues, scenario_halves, scenarios  # noqa: E402
+
+
+def _numbers(text: str, kind: type) -> list:
+    return [kind(x) for x in text.split(",")]
+
+
+def main() -> None:
+    from briefing.events.embed import get_embedder
+    from briefing.ingest import ingest
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--half", default="A", choices=("A", "B"))
+    parser.add_argument("--lookback", default="30,60,100,365")
+    parser.add_argument("--thresholds", default="0.18,0.22,0.26")
+    args = parser.parse_args()
+    corpus = ingest([DATA / "gvc-dev" / "corpus"]).articles
+    split, different = scenarios({Path(a.path).name: a for a in corpus})
+    side = scenario_halves()
+    split = [c for c in split if side(c[0]) == args.half]
+    different = [c for c in different if side(c[0]) == args.half]
+    embedder = CachedEmbedder(get_embedder())
+    for days in _numbers(args.lookback, int):
+        for t in _numbers(args.thresholds, float):
+            options = {"lookback_days": days, "threshold": t}
+            right = sum(all(continues(a, b, embedder, **options)) for a, b in split)
+            new = sum(not any(continues(a, b, embedder, **options)) for a, b in different)
+            print(f"half {args.half} look-back {days:>3} d threshold {t:.2f}: "
+                  f"split developing {right}/{len(split)} = {right / len(split):.1%}, "
+                  f"different new {new}/{len(different)} = {new / len(different):.1%}",
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()
