@@ -2,7 +2,7 @@
 
 Prints ROUGE-1/2 (F1 x 100, the scoreboard's scoring) of lead, LexRank and each
 weight setting of a small grid on half A, best first. The chosen setting goes into
-``briefing/summarize/backends/extractive.py: Weights``; the scoreboard reports half B.
+``briefing/summarize/select.py: Weights``; the scoreboard reports half B.
 
     python bench/tune_digests.py [--half A] [--max-words 90]
 """
@@ -21,12 +21,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bench.scoreboard.digests import lead, lexrank, load_events  # noqa: E402
 
-GRID = {  # one event's TF-IDF rows are cached (tfidf_rows), so a setting costs little
-    "position": (0.0, 0.1, 0.2, 0.4),
-    "agreement": (0.0, 0.2, 0.4),
-    "article": (0.0, 0.1, 0.2),
-    "dangling": (0.0, 0.2),
-    "redundancy": (0.4, 0.6),
+GRID = {  # one event's candidates and TF-IDF rows are kept, so a setting costs little
+    # earlier grids (position 0.1-1.0, agreement 0.2-2.5, article 0-0.4, dangling 0-0.2)
+    # chose the first four; redundancy is the MMR penalty on overlap with the picks
+    "position": (0.2,),
+    "agreement": (2.5, 4.0),
+    "article": (0.2,),
+    "dangling": (0.2,),
+    "redundancy": (0.25, 0.5, 1.0, 2.0, 4.0),
 }
 
 
@@ -39,7 +41,7 @@ def main() -> None:
 
     from briefing.events.cluster import single_event
     from briefing.events.embed import Embedder, embed_articles
-    from briefing.summarize.backends.extractive import ExtractiveSummarizer, Weights
+    from briefing.summarize.backends.extractive import Weights, candidates, choose, headline_for
     from briefing.text import word_count
 
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
@@ -62,16 +64,20 @@ def main() -> None:
 
     w = args.max_words
     print(f"half {args.half}, {len(events)} events, {w} words")
-    print("lead     R-1 %.1f R-2 %.2f words %.0f" % score(lambda a: lead([x.text for x in a], w)))
-    print("LexRank  R-1 %.1f R-2 %.2f words %.0f" % score(lambda a: lexrank([x.text for x in a], w)))
-    settings = [Weights(**dict(zip(GRID, v, strict=True))) for v in itertools.product(*GRID.values())]
-    backends = [ExtractiveSummarizer(weights) for weights in settings]
+    for name, system in (("lead", lead), ("LexRank", lexrank)):
+        r1, r2, n = score(lambda a, system=system: system([x.text for x in a], w))
+        print(f"{name:8} R-1 {r1:.1f} R-2 {r2:.2f} words {n:.0f}")
+    grid = itertools.product(*GRID.values())
+    settings = [Weights(**dict(zip(GRID, v, strict=True))) for v in grid]
+
     r1: dict[int, list[float]] = {i: [] for i in range(len(settings))}
     r2: dict[int, list[float]] = {i: [] for i in range(len(settings))}
     used: dict[int, list[int]] = {i: [] for i in range(len(settings))}
     for articles, reference in events:  # events outer: one event's TF-IDF rows stay cached
-        for i, backend in enumerate(backends):
-            sentences = backend.summarize(articles, max_words=w).sentences
+        title = headline_for(articles).rstrip(".")  # as ExtractiveSummarizer.summarize
+        found = [c for c in candidates(articles) if c.text.rstrip(".") != title]
+        for i, weights in enumerate(settings):
+            sentences = [c.text for c in choose(found, max_words=w, weights=weights)]
             result = scorer.score(reference, "\n".join(sentences))
             r1[i].append(result["rouge1"].fmeasure)
             r2[i].append(result["rouge2"].fmeasure)

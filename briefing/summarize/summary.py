@@ -17,6 +17,7 @@ from ..check.verify import align, source_text
 from ..events.embed import Embedder
 from ..records import Article, Draft, Dropped, Sentence, Summary
 from .headline import check_headline
+from .refill import refill
 from .registry import Summarizer
 
 
@@ -31,7 +32,9 @@ def summarize_event(
 
     A sentence whose best evidence stays below ``CITE_MIN``, or that states a
     number or name found in none of the sources, is dropped with its reason.
-    If nothing supported remains, the event falls back to the extractive digest.
+    If nothing supported remains, the event falls back to the extractive digest. A
+    backend whose ``refill`` is true (the model backends) has a digest under
+    ``refill.FILL`` of ``max_words`` filled with source sentences (``refill.py``).
     The headline is checked too (``headline.check_headline``).
     """
     draft = summarizer.summarize(articles, max_words=max_words)
@@ -75,6 +78,13 @@ def check_draft(
         fallback = ExtractiveSummarizer().summarize(articles, max_words=max_words)
         kept, _ = check_sentences(fallback.sentences, articles, embedder=embedder)
         backend = "extractive-fallback"
+    texts = [s.text for s in kept]
+    if getattr(summarizer, "refill", False) and not backend.startswith("extractive"):
+        # a short model digest: fill its budget with source sentences
+        extra = refill(texts, articles, max_words=max_words)
+        if extra:
+            added, _ = check_sentences(extra, articles, embedder=embedder)
+            kept += added
     texts = [s.text for s in kept]
     if backend.startswith("extractive"):  # an extractive headline is the central title
         headline, rejected = headline_for(articles), []

@@ -118,7 +118,7 @@ class _Budgeted:
 def test_build_notes_each_event_whose_model_input_was_cut(tmp_path, monkeypatch):
     monkeypatch.setitem(registry._REGISTRY, "budgeted", _Budgeted)
     options = BuildOptions(paths=(DEMO,), date=dt.date(2022, 12, 21), out_dir=tmp_path,
-                           db_path=tmp_path / "b.db", backend="budgeted", formats=("json",),
+                           db_path=tmp_path / "b.db", backend="budgeted", formats=("json", "md"),
                            max_input_tokens=60)
     result = build_briefing(options)
     assert _Budgeted.seen == [60]
@@ -129,6 +129,10 @@ def test_build_notes_each_event_whose_model_input_was_cut(tmp_path, monkeypatch)
         assert cut["where"] == event["id"] and cut["name"] == "max_input_tokens"
         assert cut["cap"] == 60 and cut["kept"] < cut["total"]
     assert doc["limits"] == cuts
+    page = (tmp_path / "2022-12-21.md").read_text()
+    for cut in cuts:
+        assert f"*Based on {cut['kept']} of {cut['total']} source sentences.*" in page
+        assert cut["where"] not in page
     # a cached digest keeps its note
     again = build_briefing(options)
     assert again.briefing.limits == result.briefing.limits
@@ -160,7 +164,10 @@ def test_cli_caps_articles_and_corpus_and_says_so(tmp_path: Path):
     assert all(f"limit: {lim['message']}" in lines for lim in doc["limits"])
     assert f"{len(left_out)} skipped." in result.output
     html = (out / "2022-12-21.html").read_text()
-    assert "Limits reached" in html and "max_corpus_chars 6,000 reached" in html
+    # the reader sees short notes; the limit names and counts stay in the JSON
+    assert "Limits reached" in html and "Some older articles were left out" in html
+    assert "reached: kept" not in html and "max_article_chars" not in html
+    assert "characters were read." in html  # beside the event of a cut article
 
 
 # -- round trips ---------------------------------------------------------------

@@ -174,3 +174,66 @@ def test_fragments_and_overlong_sentences_are_not_candidates():
 def test_no_candidates_gives_an_empty_digest():
     assert choose([], max_words=60) == []
     assert summarize([make_article("Too short. Far too short.")], 60).sentences == ()
+
+
+# -- how sentences are rated (summarize/select.py: Weights) ---------------------------
+
+QUAKE_A = make_article(
+    "A magnitude 6.1 earthquake struck the town of Bam early on Friday. "
+    "Local schools had been closed for a holiday that week, teachers said. "
+    "At least 30 people were killed when houses collapsed in the old quarter. "
+    "The town's football team won its match on Thursday evening, fans said.",
+    title="Quake hits Bam",
+)
+QUAKE_B = make_article(
+    "Rescue teams searched collapsed houses in Bam after Friday's earthquake. "
+    "The earthquake killed at least 30 people in the old quarter of Bam, officials said.",
+    title="Rescuers search Bam rubble",
+)
+
+
+def test_a_fact_several_articles_report_wins_over_one_only_one_reports():
+    draft = summarize([QUAKE_A, QUAKE_B], 24)
+
+    # the death toll is in both articles; the holiday, though earlier, in one only
+    assert draft.sentences == (
+        "The earthquake killed at least 30 people in the old quarter of Bam, officials said.",
+    )
+
+
+def test_the_lead_sentence_wins_over_an_equally_central_later_one():
+    article = make_article(
+        "Storm Ciaran closed the coastal highway near Brest on Tuesday night. "
+        "Farmers near Brest said the storm flattened their maize on Tuesday night. "
+        "Storm Ciaran also closed schools near Brest on Tuesday night.",
+        title="Storm closes highway",
+    )
+
+    assert summarize([article], 12).sentences == (
+        "Storm Ciaran closed the coastal highway near Brest on Tuesday night.",
+    )
+
+
+def test_a_sentence_that_opens_with_a_dangling_pronoun_is_passed_over():
+    article = make_article(
+        "The central bank raised its main interest rate to 4.5 percent on Thursday. "
+        "It said inflation in the euro area would stay high until next year. "
+        "Markets in Frankfurt closed lower after the announcement. "
+        "The bank said inflation in the euro area would stay high until next year.",
+        title="Bank raises rates",
+    )
+
+    draft = summarize([article], 26)
+
+    assert "The bank said inflation in the euro area would stay high until next year." in (
+        draft.sentences)
+    assert not any(s.startswith("It said") for s in draft.sentences)
+
+
+def test_the_budget_is_filled_with_whole_sentences_when_there_are_enough():
+    articles = [demo("000"), demo("001")]
+
+    draft = summarize(articles, 90)
+
+    used = sum(word_count(s) for s in draft.sentences)
+    assert 0.8 * 90 <= used <= 90

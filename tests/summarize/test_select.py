@@ -56,7 +56,7 @@ def test_skips_captions_links_headlines_and_fragments() -> None:
     article = make_article(
         "Storm closes the coastal highway\n\n"
         "Waves flooded the coastal highway on Tuesday night.\n\n"
-        "A car stuck on the flooded highway. Picture: Getty\n\n"
+        "A car stuck on the flooded highway Picture: Getty\n\n"
         "Also read: Ten tips for driving in the coastal rain.\n\n"
         "Too short.\n\n"
         "Crews expect to reopen the coastal highway on Friday."

@@ -235,3 +235,52 @@ def test_a_sentence_its_sources_contradict_is_dropped_with_what_differs(fake_sum
     reasons = {d.text: d.reason for d in summary.dropped}
     assert reasons[negated] == "contradicted by the sources: negation"
     assert reasons[swapped].startswith("contradicted by the sources:")
+
+
+class RefillingSummarizer(FakeSummarizer):
+    refill = True  # as the model backends
+
+
+LONG = make_article(
+    "Flood waters forced hundreds of families from their homes in Riverton on Sunday. "
+    "Rescue crews in boats reached 40 people trapped on rooftops in the east of the town. "
+    "The river rose to its highest level since 1998 after three days of heavy rain. "
+    "Officials opened two schools as shelters for the families who lost their homes. "
+    "Power was cut to 2,000 homes as water reached the substation near the river.",
+    title="Riverton floods",
+)
+
+
+def test_a_short_model_digest_is_filled_with_source_sentences_up_to_its_budget():
+    summarizer = RefillingSummarizer()
+    first = "Flood waters forced hundreds of families from their homes in Riverton on Sunday."
+    summarizer.enqueue("Floods force families from Riverton homes", first)
+
+    summary = summarize_event([LONG], summarizer, max_words=60)
+
+    texts = [s.text for s in summary.sentences]
+    used = sum(len(t.split()) for t in texts)
+    assert texts[0] == first  # the model's sentence first, then whole source sentences
+    assert 0.8 * 60 <= used <= 60
+    assert all(t in LONG.text for t in texts[1:]) and len(texts) >= 3
+    assert texts.count(first) == 1  # nothing the digest said is added again
+    assert all(s.citations == (LONG.id,) for s in summary.sentences)
+
+
+def test_a_digest_that_uses_its_budget_is_not_filled():
+    summarizer = RefillingSummarizer()
+    sentences = LONG.text.split(". ")[:4]
+    sentences = [s if s.endswith(".") else s + "." for s in sentences]
+    summarizer.enqueue("Floods force families from Riverton homes", *sentences)
+
+    summary = summarize_event([LONG], summarizer, max_words=60)
+
+    assert [s.text for s in summary.sentences] == sentences
+
+
+def test_backends_without_refill_keep_their_short_digest(fake_summarizer):
+    fake_summarizer.enqueue("Zelensky meets Biden", SUPPORTED)
+
+    summary = summarize_event(ARTICLES, fake_summarizer, max_words=90)
+
+    assert [s.text for s in summary.sentences] == [SUPPORTED]

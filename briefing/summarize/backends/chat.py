@@ -33,6 +33,7 @@ class ChatSummarizer:
 
     name = "chat"
     batch_size = 1
+    refill = True  # a short digest is filled with source sentences (summarize/refill.py)
     last_stats: GenerationStats | None = None
 
     def __init__(self, *, max_new_tokens: int, source_tokens: int, prompt_dir: Path | None) -> None:

@@ -62,7 +62,8 @@ def build_prompt(
     return template.render(
         sources=sources,
         max_words=max_words,
-        sentences=3 if max_words >= 45 else 2,
+        min_words=round(0.7 * max_words),
+        sentences=4 if max_words >= 80 else 3 if max_words >= 45 else 2,
         headline_words=HEADLINE_WORDS - 2,
     ).strip()
 
