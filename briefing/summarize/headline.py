@@ -14,9 +14,10 @@ prefix or fuzzy match: "Rigelio" fails when the sources say "Rogelio").
 
 Tries, in order: the backend's headline; then, for a backend that can write headlines
 (``HeadlineWriter``), up to ``REWRITES`` rewrites, each given the titles to avoid and the
-rejected headlines with their reasons. If none stands, the most representative title
-(``representative_title``) is used: an outlet's title, the last resort. A digest
-sentence never becomes the headline.
+rejected headlines with their reasons. If none stands, the leading clause of a
+headline rejected as too long (``shortened``: cut before a clause or phrase, never at a
+word count) when it passes, else the most representative title (``representative_title``):
+an outlet's title, the last resort. A digest sentence never becomes the headline.
 """
 
 from __future__ import annotations
@@ -41,6 +42,13 @@ COPY_RATIO = 85  # rapidfuzz token_sort_ratio at or above which a headline copie
 DANGLING = frozenset(
     "a an the and or but nor of to for with by from as at into that which who whose "
     "its their his her our your my".split()
+)
+# Where a long headline may be shortened: before a clause or a phrase of purpose, time,
+# manner or place ("... arrive in Kyiv | to engage in talks ...").
+_CLAUSE = re.compile(
+    r"\s*[,;:–—]\s*|\s+(?=(?:to|as|after|amid|while|with|following|for|in|on|at|over|"
+    r"from|because|despite|before|during|since|until|when|where|which|who)\s)",
+    re.IGNORECASE,
 )
 _TOKEN = re.compile(r"\d[\d.,]*\d|\d|[A-Z][\w’'.-]*")
 _WORD = re.compile(r"\w+(?:[.,'’]\w+)*")
@@ -171,6 +179,14 @@ def representative_title(articles: Sequence[Article]) -> str:
     return titles[int(scores.argmax())]  # the first of equals
 
 
+def shortened(headline: str) -> list[str]:
+    """Return a long headline's whole leading clauses of at most ``HEADLINE_WORDS`` words,
+    longest first: it is cut before a clause or phrase, never at a word count."""
+    cuts = [m.start() for m in _CLAUSE.finditer(headline)]
+    heads = [tidy(headline[:cut]) for cut in reversed(cuts)]
+    return [h for h in dict.fromkeys(heads) if 3 <= word_count(h) <= HEADLINE_WORDS]
+
+
 def tidy(headline: str) -> str:
     """Return a headline stripped of spaces, quotes and a final period ("U.S." keeps its)."""
     text = headline.strip().strip("\"'“”‘’*#").strip()
@@ -188,6 +204,7 @@ def check_headline(
 
     Order of tries: the backend's headline; up to ``REWRITES`` rewrites by ``writer`` if it
     is a ``HeadlineWriter``, each told the titles to avoid and the rejections so far;
+    the leading clauses (``shortened``) of those rejected as too long, each checked;
     then ``representative_title`` (an outlet's title), kept without checks.
     """
     dropped: list[Dropped] = []
@@ -205,6 +222,11 @@ def check_headline(
         reason = problems(candidate, articles, sources, sentences)
         if reason is None:
             return candidate, dropped
-        if candidate:
+        if candidate and Dropped(candidate, reason) not in dropped:
             dropped.append(Dropped(candidate, reason))
+    for rejected in dropped:
+        if rejected.reason.startswith("headline too long"):
+            for short in shortened(rejected.text):
+                if problems(short, articles, sources, sentences) is None:
+                    return short, dropped
     return representative_title(articles), dropped

@@ -103,6 +103,19 @@ def test_a_headline_over_the_limit_is_rejected_not_truncated() -> None:
     assert dropped[0].reason.startswith("headline too long")
 
 
+def test_a_long_headline_may_be_shortened_to_its_leading_clause_not_to_a_word_count() -> None:
+    long = ("Police Arrest Suspect After Officer Rogelio Santander Dies in Home Depot "
+            "Shooting While Arresting a Shoplifter in Dallas")
+    writer = Writer(long, long)  # the rewrites repeat it: listed once
+
+    headline, dropped = check_headline(long, EVENT, DIGEST, writer=writer)
+
+    assert headline == (
+        "Police Arrest Suspect After Officer Rogelio Santander Dies in Home Depot Shooting"
+    )
+    assert [d.text for d in dropped] == [long]
+
+
 def test_a_headline_cut_off_mid_phrase_is_rejected() -> None:
     reason = problems("Dallas Police Officer Dies After Shooting at", EVENT, SOURCES)
     assert reason == "headline cut off mid-phrase (ends with 'at')"
