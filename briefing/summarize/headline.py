@@ -1,89 +1,196 @@
-"""Check an event's headline: short, found in the sources, and not one outlet's headline.
+"""Check an event's headline: a short news headline in the sources' words, not one outlet's.
 
-A headline that names a person or figure in no source is replaced. So is one that
-copies an article's title when the event has more than one article: the briefing
-covers the event, not one outlet's take on it. A backend that can write headlines
-(``HeadlineWriter``) gets one more try with the titles to avoid; otherwise, or if
-that try fails too, the first digest sentence that fits becomes the headline.
+A headline stands when it has at most ``HEADLINE_WORDS`` words (a longer one is rejected,
+never cut into a fragment), does not end mid-phrase ("... to"), repeats no digest
+sentence, states no number the sources lack and spells every name as a source does,
+and, when the event has several articles, copies no article's title: the briefing
+covers the event, not one outlet's take on it.
+
+Title case does not make a word a name: a capitalised word that the sources write in
+lower case somewhere, as written or inflected (same Porter stem: "Dies" ~ "died"), is
+an ordinary word. A word the sources only write capitalised is a name, and must be
+spelled exactly as some source spells it (case aside, a possessive "'s" allowed; no
+prefix or fuzzy match: "Rigelio" fails when the sources say "Rogelio").
+
+Tries, in order: the backend's headline; then, for a backend that can write headlines
+(``HeadlineWriter``), up to ``REWRITES`` rewrites, each given the titles to avoid and the
+rejected headlines with their reasons. If none stands, the leading clause of a
+headline rejected as too long (``shortened``: cut before a clause or phrase, never at a
+word count) when it passes, else the most representative title (``representative_title``):
+an outlet's title, the last resort. A digest sentence never becomes the headline.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from ..check.facts import unsupported_facts
-from ..check.verify import source_text
+from ..check.facts import Vocabulary, stem, unsupported_facts, vocabulary
+from ..check.verify import source_sentences, source_text
 from ..records import Article, Dropped
-from ..text import words
+from ..text import joined_words, word_count, words
 
 HEADLINE_WORDS = 14
-COPY_RATIO = 85  # rapidfuzz token_sort_ratio at or above which a headline copies a title
+REWRITES = 2  # a HeadlineWriter's tries after the backend's own headline
+COPY_RATIO = 85  # rapidfuzz token_sort_ratio at or above which a headline copies a text
+# A headline ending in one of these was cut off mid-phrase ("... Visit Ukraine to").
+DANGLING = frozenset(
+    "a an the and or but nor of to for with by from as at into that which who whose "
+    "its their his her our your my".split()
+)
+# Where a long headline may be shortened: before a clause or a phrase of purpose, time,
+# manner or place ("... arrive in Kyiv | to engage in talks ...").
+_CLAUSE = re.compile(
+    r"\s*[,;:–—]\s*|\s+(?=(?:to|as|after|amid|while|with|following|for|in|on|at|over|"
+    r"from|because|despite|before|during|since|until|when|where|which|who)\s)",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"\d[\d.,]*\d|\d|[A-Z][\w’'.-]*")
+_WORD = re.compile(r"\w+(?:[.,'’]\w+)*")
+_POSSESSIVE = re.compile(r"['’]s?$")
 
 
 @runtime_checkable
 class HeadlineWriter(Protocol):
-    """A backend that can write a headline for given digest sentences."""
+    """A backend that can write a headline for given digest sentences.
+
+    ``avoid`` are the articles' titles; ``feedback`` the rejected headlines, each
+    with why (``'"Officer Dies" : headline too long (...)'``).
+    """
 
     def write_headline(
-        self, articles: Sequence[Article], sentences: Sequence[str], *, avoid: Sequence[str]
+        self,
+        articles: Sequence[Article],
+        sentences: Sequence[str],
+        *,
+        avoid: Sequence[str],
+        feedback: Sequence[str] = (),
     ) -> str: ...
 
 
-def unsupported_headline_words(headline: str, source_text: str) -> list[str]:
-    """Return a headline's numbers and capitalised words that appear nowhere in the sources.
+def case_vocabularies(source_text: str) -> tuple[Vocabulary, Vocabulary]:
+    """Return the vocabulary of the words the sources write in lower case, and of all words."""
+    text = unicodedata.normalize("NFKC", source_text)
+    lower = " ".join(w for w in _WORD.findall(text) if w[0].islower())
+    return vocabulary(lower), vocabulary(source_text)
 
-    Headlines are often in title case, so every capitalised word is checked, the first
-    one included; a word counts as present when a source word shares its first five
-    letters ("Visits" ~ "visiting"), a number when the same digits appear.
+
+def unsupported_headline_words(
+    headline: str, source_text: str | tuple[Vocabulary, Vocabulary]
+) -> list[str]:
+    """Return a headline's numbers and capitalised words that the sources do not support.
+
+    Every capitalised word is checked, the first one included. One that the sources
+    write in lower case somewhere, as written or with the same stem, is an ordinary
+    word; any other is a name, spelled as a source spells it or reported. A number
+    counts as present when the same digits appear.
     """
-    known = {w.replace(".", "") for w in words(source_text)}
+    ordinary, known = (
+        case_vocabularies(source_text) if isinstance(source_text, str) else source_text
+    )
     missing = []
-    for token in re.findall(r"\d[\d.,]*\d|\d|[A-Z][\w’'.-]*", headline):
+    for token in _TOKEN.findall(headline):
         token = token.rstrip(".")
         if token[0].isdigit():
-            missing.extend(unsupported_facts(f"so {token}", source_text))
-            continue
-        word = token.lower().replace(".", "")
-        if word in known or word in ENGLISH_STOP_WORDS:
-            continue
-        if len(word) >= 5 and any(k.startswith(word[:5]) for k in known):
-            continue
-        missing.append(token)
+            missing.extend(unsupported_facts(f"so {token}", known))
+        elif not all(_supported(w, ordinary, known) for w in words(token)):
+            missing.append(token)
     return list(dict.fromkeys(missing))
+
+
+def _supported(word: str, ordinary: Vocabulary, known: Vocabulary) -> bool:
+    bare = _POSSESSIVE.sub("", word.replace(".", ""))
+    if bare in ENGLISH_STOP_WORDS or bare in ordinary.words or stem(bare) in ordinary.stems:
+        return True
+    return known.has_name_word(word)
 
 
 def copied_title(headline: str, articles: Sequence[Article]) -> Article | None:
     """Return the article whose title the headline copies, when the event has several articles."""
     if len(articles) < 2:
         return None
-    mine = " ".join(words(headline))
     for article in articles:
-        theirs = " ".join(words(article.title))
-        if mine and theirs and fuzz.token_sort_ratio(mine, theirs) >= COPY_RATIO:
+        if _copies(headline, article.title):
             return article
     return None
 
 
-def problems(headline: str, articles: Sequence[Article], sources: str | None = None) -> str | None:
-    """Return why a headline cannot stand (empty, invented words, a copied title), or None.
+def _copies(headline: str, text: str) -> bool:
+    mine, theirs = joined_words(headline), joined_words(text)
+    return bool(mine and theirs) and fuzz.token_sort_ratio(mine, theirs) >= COPY_RATIO
 
-    ``sources`` is ``verify.source_text(articles)``, when the caller has it already.
+
+def form_problem(headline: str) -> str | None:
+    """Return why a headline does not have a headline's form (too long, cut off), or None."""
+    count = word_count(headline)
+    if count > HEADLINE_WORDS:
+        return f"headline too long ({count} words, at most {HEADLINE_WORDS})"
+    last = words(headline)[-1:]
+    if last and last[0] in DANGLING:
+        return f"headline cut off mid-phrase (ends with '{last[0]}')"
+    return None
+
+
+def problems(
+    headline: str,
+    articles: Sequence[Article],
+    sources: str | tuple[Vocabulary, Vocabulary] | None = None,
+    sentences: Sequence[str] = (),
+) -> str | None:
+    """Return why a headline cannot stand, or None.
+
+    ``sources`` is ``verify.source_text(articles)`` or its ``case_vocabularies``, when
+    the caller has them; ``sentences`` are the digest's, which the headline must not repeat.
     """
     if not headline.strip():
         return "empty headline"
+    form = form_problem(headline)
+    if form is not None:
+        return form
     sources = source_text(articles) if sources is None else sources
     invented = unsupported_headline_words(headline, sources)
     if invented:
         return "headline not in the sources: " + ", ".join(invented)
+    if any(_copies(headline, s) for s in sentences):
+        return "headline repeats a digest sentence"
     copied = copied_title(headline, articles)
     if copied is not None:
         return f"headline copies the title of {copied.source or copied.path}"
     return None
+
+
+def representative_title(articles: Sequence[Article]) -> str:
+    """Return the title closest to the other titles (rapidfuzz token-sort ratio, summed).
+
+    This is one outlet's title, used only when no written headline stands. Without
+    titles, the lead article's first sentence, its final period removed.
+    """
+    titles = [a.title.strip() for a in articles if a.title.strip()]
+    if not titles:
+        lead = [s.text for s in source_sentences(articles[:1])]
+        return lead[0].rstrip(".") if lead else "Untitled event"
+    plain = [joined_words(t) for t in titles]
+    scores = process.cdist(plain, plain, scorer=fuzz.token_sort_ratio).sum(axis=1)
+    return titles[int(scores.argmax())]  # the first of equals
+
+
+def shortened(headline: str) -> list[str]:
+    """Return a long headline's whole leading clauses of at most ``HEADLINE_WORDS`` words,
+    longest first: it is cut before a clause or phrase, never at a word count."""
+    cuts = [m.start() for m in _CLAUSE.finditer(headline)]
+    heads = [tidy(headline[:cut]) for cut in reversed(cuts)]
+    return [h for h in dict.fromkeys(heads) if 3 <= word_count(h) <= HEADLINE_WORDS]
+
+
+def tidy(headline: str) -> str:
+    """Return a headline stripped of spaces, quotes and a final period ("U.S." keeps its)."""
+    text = headline.strip().strip("\"'“”‘’*#").strip()
+    return re.sub(r"(?<![A-Z])[.,;:]+$", "", text).strip()
 
 
 def check_headline(
@@ -92,26 +199,34 @@ def check_headline(
     sentences: Sequence[str],
     *,
     writer: object = None,
-    fallback: str,
 ) -> tuple[str, list[Dropped]]:
     """Return a headline that passes ``problems`` and the rejected ones with their reasons.
 
-    Order of tries: the backend's headline; one rewrite by ``writer`` if it is a
-    ``HeadlineWriter``; the first digest sentence of at most HEADLINE_WORDS words;
-    ``fallback`` (the extractive headline), kept even if it copies a title.
+    Order of tries: the backend's headline; up to ``REWRITES`` rewrites by ``writer`` if it
+    is a ``HeadlineWriter``, each told the titles to avoid and the rejections so far;
+    the leading clauses (``shortened``) of those rejected as too long, each checked;
+    then ``representative_title`` (an outlet's title), kept without checks.
     """
     dropped: list[Dropped] = []
-    avoid = [a.title for a in articles if a.title.strip()]
-    sources = source_text(articles)  # split once for every try
-    tries: list[object] = [headline.strip()]
-    if isinstance(writer, HeadlineWriter):
-        tries.append(lambda: writer.write_headline(articles, sentences, avoid=avoid))
-    tries += [s.strip().rstrip(".") for s in sentences if len(words(s)) <= HEADLINE_WORDS][:1]
-    for attempt in tries:
-        candidate = str(attempt() if callable(attempt) else attempt).strip()
-        reason = problems(candidate, articles, sources)
+    avoid = [a.title for a in articles if a.title.strip()] if len(articles) > 1 else []
+    sources = case_vocabularies(source_text(articles))  # built once for every try
+    candidate = tidy(headline)
+    for rewrite in range(REWRITES + 1):
+        if rewrite:
+            if not isinstance(writer, HeadlineWriter):
+                break
+            feedback = [f'"{d.text}": {d.reason}' for d in dropped]
+            candidate = tidy(
+                str(writer.write_headline(articles, sentences, avoid=avoid, feedback=feedback))
+            )
+        reason = problems(candidate, articles, sources, sentences)
         if reason is None:
             return candidate, dropped
-        if candidate.strip():
+        if candidate and Dropped(candidate, reason) not in dropped:
             dropped.append(Dropped(candidate, reason))
-    return fallback, dropped
+    for rejected in dropped:
+        if rejected.reason.startswith("headline too long"):
+            for short in shortened(rejected.text):
+                if problems(short, articles, sources, sentences) is None:
+                    return short, dropped
+    return representative_title(articles), dropped

@@ -89,9 +89,7 @@ def check_draft(
     if backend.startswith("extractive"):  # an extractive headline is the central title
         headline, rejected = headline_for(articles), []
     else:
-        headline, rejected = check_headline(
-            draft.headline, articles, texts, writer=summarizer, fallback=headline_for(articles)
-        )
+        headline, rejected = check_headline(draft.headline, articles, texts, writer=summarizer)
     return Summary(
         headline=headline,
         sentences=tuple(kept),

@@ -83,12 +83,22 @@ class ChatSummarizer:
         return drafts
 
     def write_headline(
-        self, articles: Sequence[Article], sentences: Sequence[str], *, avoid: Sequence[str]
+        self,
+        articles: Sequence[Article],
+        sentences: Sequence[str],
+        *,
+        avoid: Sequence[str],
+        feedback: Sequence[str] = (),
     ) -> str:
-        """Write a headline for checked digest sentences, unlike the outlets' own titles."""
+        """Write a headline for checked digest sentences, unlike the outlets' own titles.
+
+        ``feedback`` lists earlier headlines and why they were rejected. The token budget
+        leaves room for a headline over the limit, so that it is rejected whole rather
+        than cut into a fragment.
+        """
         template = self._headline_template
-        prompt = build_headline_prompt(sentences, template=template, avoid=avoid)
-        [reply] = self._generate([prompt], max_words=HEADLINE_WORDS, budget=2 * HEADLINE_WORDS)
+        prompt = build_headline_prompt(sentences, template=template, avoid=avoid, feedback=feedback)
+        [reply] = self._generate([prompt], max_words=HEADLINE_WORDS, budget=3 * HEADLINE_WORDS)
         return clean_headline(reply)
 
     def _budget(self, max_words: int, budget: int | None) -> int:

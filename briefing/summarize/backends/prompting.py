@@ -1,7 +1,7 @@
 """Prompts in and drafts out: render the prompt templates, clean the model's reply.
 
 The templates live in ``prompts/`` (``digest.j2`` for headline and digest,
-``headline.j2`` for a second try at a headline) and run in a Jinja sandbox:
+``headline.j2`` for another try at a headline) and run in a Jinja sandbox:
 article text arrives as data in variables, never as template code. A
 ``prompt_dir`` given to the backend is searched first, so a prompt can be
 edited without touching code.
@@ -82,18 +82,24 @@ def clean_reply(reply: str, *, max_words: int) -> Draft:
             break
         sentences.append(sentence)
         total += word_count(sentence)
-    if not headline and sentences:
-        headline = sentences[0]
+    # No headline line: the headline stays empty (``headline.check_headline`` asks for
+    # one), never the first digest sentence.
     return Draft(headline=_headline(headline), sentences=tuple(sentences))
 
 
 def build_headline_prompt(
-    sentences: Sequence[str], *, template: Template, avoid: Sequence[str]
+    sentences: Sequence[str],
+    *,
+    template: Template,
+    avoid: Sequence[str],
+    feedback: Sequence[str] = (),
 ) -> str:
-    """Render the headline prompt: the checked digest, and the outlets' titles to avoid."""
+    """Render the headline prompt: the checked digest, the outlets' titles to avoid and
+    the rejected headlines with their reasons (``feedback``)."""
     return template.render(
         digest=[_TAG.sub(r"‹\1", s) for s in sentences],
         avoid=[_TAG.sub(r"‹\1", t) for t in avoid],
+        rejected=[_TAG.sub(r"‹\1", f) for f in feedback],
         headline_words=HEADLINE_WORDS - 2,
     ).strip()
 
@@ -136,11 +142,10 @@ def split_reply(reply: str) -> tuple[str, str]:
 
 
 def _headline(text: str) -> str:
+    """Strip quotes and final punctuation; a long headline stays whole, to be rejected
+    (``headline.form_problem``) rather than cut into a fragment."""
     text = text.strip().strip("\"'“”‘’*#").strip()
-    tokens = text.split()
-    if len(tokens) > HEADLINE_WORDS:
-        tokens = tokens[:HEADLINE_WORDS]
-    return " ".join(tokens).rstrip(" .,;:-–—")
+    return " ".join(text.split()).rstrip(" .,;:-–—")
 
 
 def _repeats(sentence: str, previous: Sequence[str], threshold: float = 0.6) -> bool:
