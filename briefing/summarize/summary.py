@@ -86,7 +86,7 @@ def check_draft(
             added, _ = check_sentences(extra, articles, embedder=embedder)
             kept += added
     texts = [s.text for s in kept]
-    if backend.startswith("extractive"):  # an extractive headline is the central title
+    if summarizer.name == "extractive":  # no model: the most central article's title
         headline, rejected = headline_for(articles), []
     else:
         headline, rejected = check_headline(draft.headline, articles, texts, writer=summarizer)

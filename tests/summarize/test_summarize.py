@@ -85,7 +85,8 @@ def test_all_unsupported_falls_back_to_the_extractive_digest(fake_summarizer):
 
     extractive = ExtractiveSummarizer().summarize(ARTICLES, max_words=60)
     assert summary.backend == "extractive-fallback"
-    assert summary.headline == "Zelensky visits Washington"  # the extractive headline
+    # the model's headline still stands when it passes the checks
+    assert summary.headline == "Zelensky meets Biden"
     assert summary.sentences
     assert [s.text for s in summary.sentences] == list(extractive.sentences)
     assert all(s.citations for s in summary.sentences)
