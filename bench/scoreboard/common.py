@@ -99,3 +99,4 @@ class CachedEmbedder:
         if not texts:
             return self._embedder.encode([], **kwargs)  # type: ignore[attr-defined]
         return np.stack([self._cache[t] for t in texts])
+
