@@ -24,6 +24,7 @@ NEAR_MIN_LETTERS = 5  # ... between words this long or longer
 
 
 _NUMBER = re.compile(r"\d")
+_LEADING = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 _FACT = re.compile(
@@ -113,7 +114,10 @@ def vocabulary(source_text: str) -> Vocabulary:
     tokens = words(source_text)
     plain = {w.replace(".", "") for w in set(tokens)}
     found = plain | {_POSSESSIVE.sub("", w) for w in plain}
-    digits = frozenset(re.sub(r"[.,]", "", w) for w in found if _NUMBER.search(w))
+    # a number is known as written and as the number that opens a word ("65th", "1950s",
+    # "533mm", "£30bn" -> 65, 1950, 533, 30): the sentence's facts are numbers alone
+    numbers = {m.group() for w in found for m in [_LEADING.search(w)] if m}
+    digits = frozenset(re.sub(r"[.,]", "", w) for w in found | numbers if _NUMBER.search(w))
     stems = [stem(w) for w in tokens]
     return Vocabulary(frozenset(found), digits, frozenset(stem(w) for w in found),
                       frozenset(zip(stems, stems[1:], strict=False)),
