@@ -99,4 +99,3 @@ class CachedEmbedder:
         if not texts:
             return self._embedder.encode([], **kwargs)  # type: ignore[attr-defined]
         return np.stack([self._cache[t] for t in texts])
-
