@@ -103,7 +103,8 @@ def _human(embedder: object, quick: bool) -> Section:
                              f"{auc_b - base_b:+.3f}", ba, bb, f"{per:.2f}"))
     section.notes.append(
         "halves by article (fixed hash); the baseline's sentence cut is chosen on half A; "
-        "the tool's verdicts use its shipped thresholds (nothing fitted here)"
+        "the tool's support model and cut (check/calibrated.py) were fitted on half A by "
+        "bench/fit_truth.py: only the half B columns are out of sample"
     )
     if quick:
         section.notes.append(f"--quick: at most {QUICK_ROWS} summaries per FRANK dataset")

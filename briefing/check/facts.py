@@ -57,6 +57,8 @@ class Vocabulary:
     words: frozenset[str]
     digits: frozenset[str]
     stems: frozenset[str]
+    bigrams: frozenset[tuple[str, str]] = frozenset()  # consecutive word stems, as ROUGE-2
+    trigrams: frozenset[str] = frozenset()  # three consecutive word stems, space-joined
 
     def has_name_word(self, word: str) -> bool:
         """Tell whether a name's word is in the sources as some source spells it.
@@ -108,14 +110,18 @@ def _near(word: str, vocabulary: frozenset[str]) -> bool:
 
 
 def vocabulary(source_text: str) -> Vocabulary:
-    """Collect the words, numbers and word stems of the sources."""
-    plain = {w.replace(".", "") for w in set(words(source_text))}
+    """Collect the words, numbers, word stems and pairs of word stems of the sources."""
+    tokens = words(source_text)
+    plain = {w.replace(".", "") for w in set(tokens)}
     found = plain | {_POSSESSIVE.sub("", w) for w in plain}
-    # Every number inside a word counts: "6.28PM" states 6.28, "37B" states 37.
-    digits = frozenset(
-        re.sub(r"[.,]", "", n) for w in found for n in _NUMBER_RUN.findall(w)
-    )
-    return Vocabulary(frozenset(found), digits, frozenset(stem(w) for w in found))
+    # every number inside a word counts as known: "65th", "1950s", "533mm", "£30bn",
+    # "6.28PM", "pad 37B" state 65, 1950, 533, 30, 6.28, 37 (a sentence's facts are numbers
+    # alone)
+    digits = frozenset(re.sub(r"[.,]", "", n) for w in found for n in _NUMBER_RUN.findall(w))
+    stems = [stem(w) for w in tokens]
+    return Vocabulary(frozenset(found), digits, frozenset(stem(w) for w in found),
+                      frozenset(zip(stems, stems[1:], strict=False)),
+                      frozenset(map(" ".join, zip(stems, stems[1:], stems[2:], strict=False))))
 
 
 def unsupported_facts(sentence: str, source_text: str | Vocabulary) -> list[str]:

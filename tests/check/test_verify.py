@@ -153,3 +153,12 @@ def test_unsupported_facts(sentence, missing):
 )
 def test_equivalent_spellings_are_supported(sentence, source):
     assert unsupported_facts(sentence, source) == []
+
+
+def test_a_number_written_inside_a_word_of_the_source_is_known():
+    from briefing.check.facts import unsupported_facts, vocabulary
+
+    source = "He resigned as the 65th Secretary of State; it would save £30bn in the 1950s."
+    assert unsupported_facts("He was the 65th Secretary of State.", vocabulary(source)) == []
+    assert unsupported_facts("It would save £30bn.", vocabulary(source)) == []
+    assert unsupported_facts("He was the 64th Secretary.", vocabulary(source)) == ["64"]
