@@ -53,3 +53,20 @@ def test_an_unreadable_cpuinfo_gives_the_baseline(tmp_path: Path) -> None:
     cpu = read_cpu(tmp_path / "missing")
     assert (cpu.model, cpu.flags, cpu.kind) == ("unknown", frozenset(), "baseline")
     assert "none of avx2/" in cpu.describe()
+
+
+def test_the_cli_prints_the_cpu_and_the_choice(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from briefing.cli.main import cli
+    from briefing.localmodels import cpu
+
+    fake = parse_cpuinfo(cpuinfo(XEON, model="Intel Xeon"), cores=2)
+    monkeypatch.setattr(cpu, "read_cpu", lambda: fake)
+    result = CliRunner().invoke(cli, ["models", "cpu"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.output.splitlines()[:2] == [
+        "cpu: Intel Xeon, 2 cores; flags: avx2 avx512f avx512_vnni avx512_bf16 amx_tile "
+        "amx_bf16 (kind amx)",
+        "backend: hf (AMX: torch's bf16 prompt pass is the fastest)",
+    ]
