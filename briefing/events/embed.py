@@ -76,9 +76,14 @@ class Embedder:
             )
         if digest is not None and (engine == "onnx" or (device == "cpu" and onnx_available())):
             folder = (cache_dir or default_cache_dir()) / "onnx"
-            path = export_onnx(self._model, folder / f"{MODEL_NAME}-{digest}.onnx")
-            self._onnx = OnnxEncoder(self._model, path)
-            self.engine = "onnx"
+            try:
+                path = export_onnx(self._model, folder / f"{MODEL_NAME}-{digest}.onnx")
+                self._onnx = OnnxEncoder(self._model, path)
+            except (OSError, RuntimeError) as e:  # e.g. a read-only cache: torch serves
+                if engine == "onnx":
+                    raise ModelError(f"cannot prepare the ONNX embedder in {folder}: {e}") from e
+            else:
+                self.engine = "onnx"
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
         """Return one normalised float32 vector per text (shape ``len(texts) x 384``)."""

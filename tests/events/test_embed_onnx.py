@@ -54,3 +54,12 @@ def test_the_exported_graph_is_reused(tmp_path: Path) -> None:
     made = graph.stat().st_mtime_ns
     assert Embedder(engine="auto", cache_dir=tmp_path).engine == "onnx"
     assert graph.stat().st_mtime_ns == made
+
+
+@needs_onnx
+def test_auto_falls_back_to_torch_where_the_cache_cannot_be_written(tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    assert Embedder(engine="auto", cache_dir=blocked).engine == "torch"
+    with pytest.raises(ModelError, match="cannot prepare the ONNX embedder"):
+        Embedder(engine="onnx", cache_dir=blocked)
