@@ -67,6 +67,7 @@ def export_onnx(model: Any, dest: Path) -> Path:
                     token_type_ids=token_type_ids,
                 ).last_hidden_state
 
+        # a padded sample batch: tracing follows the branch that applies the attention mask
         sample = model.tokenizer(["a b", "a b c d"], padding=True, return_tensors="pt")
         axes = {name: {0: "batch", 1: "tokens"} for name in (*INPUTS, "hidden")}
         tmp = dest.with_name(dest.name + f".{os.getpid()}.tmp")
