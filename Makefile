@@ -10,10 +10,15 @@ export HF_HUB_OFFLINE := 1
 
 install: $(VENV)/.installed
 
-# The llama backend's engine, llama-cpp-python, compiled here (about 12 min on 2 cores,
-# once: pip keeps the wheel). GGML_NATIVE=OFF because a native build crashed on an AMX
-# CPU; AVX2/FMA/F16C stay on, which every x86-64 CPU of the last decade has.
-LLAMA_CMAKE ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+# The llama backend's engine, llama-cpp-python, compiled here (about 6 CPU-minutes, 3-4 min
+# on 2 idle cores, once: pip keeps the wheel). The package index has no binary wheel of it,
+# and none of the prebuilt bindings there serves instead (bench/RESULTS.md, "A fast first
+# install").
+# GGML_NATIVE=OFF because a native build crashed on an AMX CPU; AVX2/FMA/F16C stay on,
+# which every x86-64 CPU of the last decade has. LLAVA_BUILD=OFF skips the multimodal
+# library (libmtmd), which the llama backend never loads.
+LLAMA_CMAKE ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	-DLLAVA_BUILD=OFF
 llama: $(VENV)/.llama
 
 $(VENV)/.llama: $(VENV)/.installed

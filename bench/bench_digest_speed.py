@@ -137,6 +137,21 @@ def quality(rows: list[dict], events: dict[str, list]) -> tuple[float, float, fl
     return totals["rouge1"], totals["rouge2"], totals["rougeL"], dropped / max(written, 1)
 
 
+def cpu_line() -> str:
+    """Return the CPU, its flags and the engines ``localmodels.cpu`` chooses for it."""
+    import importlib.util
+
+    from briefing.events.embed_onnx import onnx_available
+    from briefing.localmodels.cpu import choose_engines, read_cpu
+
+    cpu = read_cpu()
+    choice = choose_engines(
+        cpu, llama=importlib.util.find_spec("llama_cpp") is not None, onnx=onnx_available()
+    )
+    return (f"{cpu.describe()}; chosen: backend {choice.backend}, "
+            f"embedding {choice.embedding} ({choice.reason})")  # fmt: skip
+
+
 def main() -> None:
     """Run the settings and print the comparison table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -151,6 +166,7 @@ def main() -> None:
     names = args.settings.split(",")
     events = dict(load_events(args.events))
     print(f"{args.events} events, max_words={args.max_words}", flush=True)
+    print(f"cpu: {cpu_line()}", flush=True)
     header = (
         f"{'setting':<13}{'load s':>7}{'s/event':>8}{'tok/s':>7}{'prefill':>8}{'decode':>7}"
         f"{'RSS GB':>7}{'vs plain':>9}{'same':>6}{'R-1':>7}{'R-2':>7}{'R-L':>7}{'dropped':>8}"

@@ -18,7 +18,7 @@ from rich.progress import (
 )
 
 from ..errors import BriefingError
-from ..localmodels import integrity, registry
+from ..localmodels import cpu, integrity, registry
 
 _err = Console(stderr=True, highlight=False)
 
@@ -157,3 +157,23 @@ def models_verify(name: str | None, cache_dir: Path | None) -> None:
             click.echo(f"{result.name}: {problem}", err=True)
     if failed:
         raise click.ClickException("verification failed")
+
+
+@models_group.command(name="cpu")
+def models_cpu() -> None:
+    """Show the CPU's flags and the engines that fit it (backend, sentence embeddings).
+
+    \b
+    Example:
+        briefing models cpu
+    """
+    import importlib.util
+
+    from ..events.embed_onnx import onnx_available
+
+    info = cpu.read_cpu()
+    llama = importlib.util.find_spec("llama_cpp") is not None
+    choice = cpu.choose_engines(info, llama=llama, onnx=onnx_available())
+    click.echo(f"cpu: {info.describe()}")
+    click.echo(f"backend: {choice.backend} ({choice.reason})")
+    click.echo(f"embeddings: {choice.embedding}")

