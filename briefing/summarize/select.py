@@ -3,6 +3,7 @@
 Used twice: the ``extractive`` backend's digest (a word budget) and the excerpts a
 model's prompt gets (a token budget). Every sentence of every article is a
 candidate except captions ("... Picture: Getty"), link lines ("Also read: ..."),
+web page furniture (addresses, "page not found", menus of capitalised labels),
 headline lines (no final punctuation), fragments and run-ons, and instructions
 aimed at the model (``injection.py``). Each is rated (``Weights``): centrality to
 the event, position in its article (news puts the key facts first), agreement
@@ -75,6 +76,19 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 _ENDS_SENTENCE = re.compile(r"[.!?][\"'”’)\]]*$")
+# web page furniture: links, "page not found", navigation ("Use the navigation bar ...")
+_WEB = re.compile(
+    r"https?://|www\.|\.com\b|\bhome ?page\b|\bnavigation\b|\bnot found\b|\bjavascript\b|"
+    r"\bcookies?\b|\bbrowser does not\b|\ball rights reserved\b|\bcopyright\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _menu(sentence: str) -> bool:
+    """Tell a run of capitalised link labels ("Report Go Asia Pacific NewsRadio PM ...")."""
+    found = _WORD.findall(sentence)
+    return len(found) >= 8 and sum(w[0].isupper() for w in found) >= 0.7 * len(found)
 
 
 def estimate_tokens(text: str) -> int:
@@ -100,6 +114,7 @@ def candidates(articles: Sequence[Article]) -> list[Candidate]:
             for sentence in split_sentences(paragraph):
                 n = word_count(sentence)
                 if (n < MIN_WORDS or n > MAX_WORDS or _BOILERPLATE.search(sentence)
+                        or _WEB.search(sentence) or _menu(sentence)
                         or not _ENDS_SENTENCE.search(sentence) or is_instruction(sentence)):
                     continue
                 found.append(Candidate(a, position, sentence))

@@ -237,3 +237,19 @@ def test_the_budget_is_filled_with_whole_sentences_when_there_are_enough():
 
     used = sum(word_count(s) for s in draft.sentences)
     assert 0.8 * 90 <= used <= 90
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Open the www.floridatoday.com home page and look for links to the information.",
+        "Use the navigation bar below to find the link you are looking for today.",
+        "Report Go Asia Pacific NewsRadio PM Sunday Profile World Today TV Report Aust.",
+    ],
+)
+def test_web_page_furniture_is_never_chosen(furniture):
+    text = f"{furniture}\n{FLOOD}"
+
+    draft = summarize([make_article(text, title="Riverton floods")], 500)
+
+    assert draft.sentences and furniture not in draft.sentences
