@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 
 from briefing.ingest.readers import read_file
@@ -7,6 +9,7 @@ from briefing.summarize.backends.extractive import (
     choose,
     headline_for,
 )
+from briefing.summarize.select import PROMPT_WEIGHTS
 from briefing.text import split_sentences, word_count
 from tests.conftest import DEMO, make_article
 
@@ -192,13 +195,19 @@ QUAKE_B = make_article(
 )
 
 
-def test_a_fact_several_articles_report_wins_over_one_only_one_reports():
-    draft = summarize([QUAKE_A, QUAKE_B], 24)
+def rated(weights, articles, max_words):
+    return ExtractiveSummarizer(weights).summarize(articles, max_words=max_words).sentences
 
+
+@pytest.mark.parametrize("agreement,toll", [(4.0, True), (0.0, False)])
+def test_a_fact_several_articles_report_wins_over_one_only_one_reports(agreement, toll):
     # the death toll is in both articles; the holiday, though earlier, in one only
-    assert draft.sentences == (
-        "The earthquake killed at least 30 people in the old quarter of Bam, officials said.",
-    )
+    weights = dataclasses.replace(PROMPT_WEIGHTS, agreement=agreement)
+
+    sentences = rated(weights, [QUAKE_A, QUAKE_B], 24)
+
+    assert any("killed at least 30" in s for s in sentences) is toll
+    assert any("holiday" in s for s in sentences) is not toll
 
 
 def test_the_lead_sentence_wins_over_an_equally_central_later_one():
@@ -223,11 +232,13 @@ def test_a_sentence_that_opens_with_a_dangling_pronoun_is_passed_over():
         title="Bank raises rates",
     )
 
-    draft = summarize([article], 26)
+    sentences = rated(PROMPT_WEIGHTS, [article], 26)
+    without = rated(dataclasses.replace(PROMPT_WEIGHTS, dangling=0.0), [article], 26)
 
     assert "The bank said inflation in the euro area would stay high until next year." in (
-        draft.sentences)
-    assert not any(s.startswith("It said") for s in draft.sentences)
+        sentences)
+    assert not any(s.startswith("It said") for s in sentences)
+    assert any(s.startswith("It said") for s in without)  # the penalty is what does it
 
 
 def test_the_budget_is_filled_with_whole_sentences_when_there_are_enough():
@@ -245,6 +256,7 @@ def test_the_budget_is_filled_with_whole_sentences_when_there_are_enough():
         "Open the www.floridatoday.com home page and look for links to the information.",
         "Use the navigation bar below to find the link you are looking for today.",
         "Report Go Asia Pacific NewsRadio PM Sunday Profile World Today TV Report Aust.",
+        "is tipped to be the seasonal Number One in the charts this week.",
     ],
 )
 def test_web_page_furniture_is_never_chosen(furniture):
