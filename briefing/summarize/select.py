@@ -4,7 +4,8 @@ Used twice: the ``extractive`` backend's digest (a word budget) and the excerpts
 model's prompt gets (a token budget). Every sentence of every article is a
 candidate except captions ("... Picture: Getty"), link lines ("Also read: ..."),
 web page furniture (addresses, "page not found", menus of capitalised labels), pieces
-of a mis-split sentence (opening in lower case),
+of a mis-split sentence (opening in lower case), and a dateline glued to a sentence
+("WASHINGTON, Nov 15 (Reuters) - ") is cut off it,
 headline lines (no final punctuation), fragments and run-ons, and instructions
 aimed at the model (``injection.py``). Each is rated (``Weights``): centrality to
 the event, position in its article (news puts the key facts first), agreement
@@ -80,6 +81,11 @@ _WEB = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W\d_]+")
+# a dateline and byline glued to the first sentence: "By Steve Holland WASHINGTON, Nov 15
+# (Reuters) - President George W. Bush has chosen ..." keeps "President George W. Bush ..."
+_DATELINE = re.compile(
+    r"^.{0,200}?\((?:AP|Reuters|AFP|UPI|Xinhua|CNN|Bloomberg|dpa|PA)\)\s*[-—–]+\s*(?=[A-Z\"“])"
+)
 _FRAGMENT = re.compile(r"^[\W_]*[a-z]")  # opens in lower case: the tail of a mis-split sentence
 
 
@@ -110,6 +116,7 @@ def candidates(articles: Sequence[Article]) -> list[Candidate]:
         position = 0
         for paragraph in article.text.splitlines():
             for sentence in split_sentences(paragraph):
+                sentence = _DATELINE.sub("", sentence)
                 n = word_count(sentence)
                 if (n < MIN_WORDS or n > MAX_WORDS or _BOILERPLATE.search(sentence)
                         or _WEB.search(sentence) or _menu(sentence)

@@ -265,3 +265,15 @@ def test_web_page_furniture_is_never_chosen(furniture):
     draft = summarize([make_article(text, title="Riverton floods")], 500)
 
     assert draft.sentences and furniture not in draft.sentences
+
+
+def test_a_dateline_glued_to_the_first_sentence_is_cut_off():
+    text = (
+        "By Steve Holland WASHINGTON, Nov 15 (Reuters) - President George W. Bush has chosen "
+        "Condoleezza Rice to replace Colin Powell, officials said on Monday.\n" + FLOOD
+    )
+
+    found = [c.text for c in candidates([make_article(text, title="Rice")])]
+
+    assert found[0] == ("President George W. Bush has chosen Condoleezza Rice to replace "
+                        "Colin Powell, officials said on Monday.")
