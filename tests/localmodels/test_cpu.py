@@ -21,7 +21,7 @@ def cpuinfo(flags: str, model: str = "Some CPU") -> str:
     ("flags", "kind", "backend", "llama"),
     [
         (XEON, "amx", "hf", True),
-        (EPYC, "avx512_bf16", "llama", True),
+        (EPYC, "avx512_bf16", "hf", True),
         ("avx avx2 fma avx512f", "avx512", "llama", True),
         ("avx avx2 fma f16c", "avx2", "llama", True),
         ("avx avx2 fma f16c", "avx2", "hf", False),
