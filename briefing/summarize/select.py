@@ -55,6 +55,7 @@ class Weights:
     article: float = 0.2
     dangling: float = 0.2
     redundancy: float = 2.0
+    standalone: bool = False  # a dangling sentence only right after the one before it
 
 
 # The model's prompt excerpts: the setting chosen on half A (bench/tune_digests.py).
@@ -62,7 +63,11 @@ PROMPT_WEIGHTS = Weights()
 # The extractive digest: centrality and a small lead bonus, greedy, no near repeats, as
 # before. The half-A setting above won there (R-1 30.8, R-2 9.40 against lead 26.6 / 5.94)
 # but lost on half B (28.0 / 5.84 against lead 31.8 / 8.40): not a win, not the default.
-WEIGHTS = Weights(position=0.15, agreement=0.0, article=0.0, dangling=0.0, redundancy=0.0)
+# A sentence that opens with a pronoun or link word is taken only right after the sentence
+# before it in its article (standalone): a copied sentence cannot be rewritten to name its
+# "he", and the model's excerpts can (issue 17, item 3).
+WEIGHTS = Weights(position=0.15, agreement=0.0, article=0.0, dangling=0.0, redundancy=0.0,
+                  standalone=True)
 _DANGLING = re.compile(
     r"^[\"“‘']?(?:he|she|it|they|his|her|its|their|them|this|these|those|that|but|and|or|"
     r"so|however|also|meanwhile|still|yet|then|there|here|such|both|another|other)\b",
@@ -183,9 +188,16 @@ def choose(
     overlap = np.zeros(len(found))  # each candidate's highest cosine to a pick
     left = max_words
     pool = [i for i in range(len(found)) if sizes[i] <= left]
+    dangling = [weights.standalone and bool(_DANGLING.match(c.text)) for c in found]
     while pool:
+        taken = {(found[i].article, found[i].position) for i in chosen}
+        eligible = [i for i in pool
+                    if not dangling[i] or (found[i].article, found[i].position - 1) in taken]
+        if not eligible:
+            break
         # maximal marginal relevance: the rating less the overlap with what is chosen
-        best = max(pool, key=lambda i: (round(scores[i] - weights.redundancy * overlap[i], 9), -i))
+        best = max(eligible,
+                   key=lambda i: (round(scores[i] - weights.redundancy * overlap[i], 9), -i))
         chosen.append(best)
         left -= sizes[best]
         overlap = np.maximum(overlap, (rows @ rows[best]).round(9))

@@ -9,7 +9,7 @@ from briefing.summarize.backends.extractive import (
     choose,
     headline_for,
 )
-from briefing.summarize.select import PROMPT_WEIGHTS
+from briefing.summarize.select import PROMPT_WEIGHTS, WEIGHTS
 from briefing.text import split_sentences, word_count
 from tests.conftest import DEMO, make_article
 
@@ -277,3 +277,19 @@ def test_a_dateline_glued_to_the_first_sentence_is_cut_off():
 
     assert found[0] == ("President George W. Bush has chosen Condoleezza Rice to replace "
                         "Colin Powell, officials said on Monday.")
+
+
+@pytest.mark.parametrize("standalone", [True, False])
+def test_a_dangling_sentence_comes_only_after_the_one_before_it(standalone):
+    article = make_article(
+        "The central bank raised its main interest rate to 4.5 percent on Thursday. "
+        "Shares in Frankfurt and Paris closed lower after the long holiday weekend. "
+        "It said the interest rate would stay high next year.",
+        title="Bank raises rates",
+    )
+    weights = dataclasses.replace(WEIGHTS, standalone=standalone)
+
+    sentences = rated(weights, [article], 23)
+
+    assert sentences[0].startswith("The central bank")
+    assert any(s.startswith("It said") for s in sentences) is not standalone
