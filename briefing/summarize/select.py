@@ -91,7 +91,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 _DATELINE = re.compile(
     r"^.{0,200}?\((?:AP|Reuters|AFP|UPI|Xinhua|CNN|Bloomberg|dpa|PA)\)\s*[-—–]+\s*(?=[A-Z\"“])"
 )
-_FRAGMENT = re.compile(r"^[\W_]*[a-z]")  # opens in lower case: the tail of a mis-split sentence
+# opens in lower case (after quotes or brackets): the tail of a mis-split sentence
+_FRAGMENT = re.compile(r"^[\"'“‘(\[…. ]*[a-z]")
 
 
 def _menu(sentence: str) -> bool:
