@@ -4,10 +4,10 @@ Used twice: the ``extractive`` backend's digest (a word budget) and the excerpts
 model's prompt gets (a token budget). Every sentence of every article is a
 candidate except captions ("... Picture: Getty"), link lines ("Also read: ..."),
 web page furniture (addresses, "page not found", menus of capitalised labels), pieces
-of a mis-split sentence (opening in lower case), and a dateline glued to a sentence
-("WASHINGTON, Nov 15 (Reuters) - ") is cut off it,
-headline lines (no final punctuation), fragments and run-ons, and instructions
-aimed at the model (``injection.py``). Each is rated (``Weights``): centrality to
+of a mis-split sentence (opening in lower case), headline lines (no final
+punctuation), fragments and run-ons, and instructions aimed at the model
+(``injection.py``); a dateline glued to a sentence ("WASHINGTON, Nov 15 (Reuters) - ")
+is cut off it. Each is rated (``Weights``): centrality to
 the event, position in its article (news puts the key facts first), agreement
 with the other articles, the article's rank, a penalty for a dangling opening.
 The best are taken greedily, skipping one too close to a pick, until the budget;
@@ -134,7 +134,7 @@ def candidates(articles: Sequence[Article]) -> list[Candidate]:
     return found
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=2)  # bench/tune_digests.py rates one event's sentences many times
 def tfidf_rows(texts: tuple[str, ...]) -> np.ndarray:
     """Return the sentences' normalised TF-IDF rows (fitted on these sentences only)."""
     vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english")
@@ -190,8 +190,8 @@ def choose(
     left = max_words
     pool = [i for i in range(len(found)) if sizes[i] <= left]
     dangling = [weights.standalone and bool(_DANGLING.match(c.text)) for c in found]
+    taken: set[tuple[int, int]] = set()  # (article, position) of the picks
     while pool:
-        taken = {(found[i].article, found[i].position) for i in chosen}
         eligible = [i for i in pool
                     if not dangling[i] or (found[i].article, found[i].position - 1) in taken]
         if not eligible:
@@ -200,6 +200,7 @@ def choose(
         best = max(eligible,
                    key=lambda i: (round(scores[i] - weights.redundancy * overlap[i], 9), -i))
         chosen.append(best)
+        taken.add((found[best].article, found[best].position))
         left -= sizes[best]
         overlap = np.maximum(overlap, (rows @ rows[best]).round(9))
         pool = [i for i in pool if i != best and sizes[i] <= left and overlap[i] <= REPEAT]

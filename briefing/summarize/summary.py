@@ -85,7 +85,7 @@ def check_draft(
         if extra:
             added, _ = check_sentences(extra, articles, embedder=embedder)
             kept += added
-    texts = [s.text for s in kept]
+            texts += [s.text for s in added]
     if summarizer.name == "extractive":  # no model: the most central article's title
         headline, rejected = headline_for(articles), []
     else:
