@@ -109,12 +109,15 @@ class Event:
 class Draft:
     """What a summarizer backend returns: a headline and digest sentences.
 
-    ``input_cut`` is set when the backend's input limit left source text out.
+    ``input_cut`` is set when the backend's input limit left source text out. ``chat``
+    is the conversation that wrote it, (role, text) turns ending with the model's raw
+    reply, so that the model can be asked to revise it (empty for other backends).
     """
 
     headline: str
     sentences: tuple[str, ...]
     input_cut: Limit | None = None
+    chat: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

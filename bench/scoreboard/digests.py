@@ -29,6 +29,7 @@ from pathlib import Path
 from .common import DATA, Section
 
 REFERENCE_WORDS = 120
+FIRST_DRAFT = "first draft, revised"  # summarize.summary: drops of a draft written again
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _CAPITALISED = re.compile(r"(?<![.!?\"“'‘(]\s)(?<!^)\b[A-Z][\w’'-]*")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
@@ -49,7 +50,10 @@ def invented(sentences: Sequence[str], sources: Sequence[str], headline: str = "
         for token in _NUMBER.findall(s) + names:
             token = token.rstrip("’'-")
             flags = re.IGNORECASE if sentence is headline and not token[0].isdigit() else 0
-            pattern = re.compile(r"(?<![\w])" + re.escape(token) + r"(?![\w])", flags)
+            # a number counts when a source states it, even glued to letters ("5.55pm",
+            # "pad 37B"); a name must stand as a whole word
+            edge = r"[\d]" if token[0].isdigit() else r"[\w]"
+            pattern = re.compile(f"(?<!{edge})" + re.escape(token) + f"(?!{edge})", flags)
             if not any(pattern.search(src) for src in sources):
                 found.append(token)
     return found
@@ -176,7 +180,8 @@ def run(embedder: object, quick: bool = False, *, max_words: int = 90,
         begin = time.perf_counter()
         for side, name, articles, reference in chosen:
             texts = [a.text for a in articles]
-            headline, dropped = "", 0
+            titles = [a.title for a in articles]  # a headline may take an outlet's words
+            headline, dropped, first = "", 0, 0
             if system == "lead":
                 sentences = lead(texts, max_words)
             elif system == "LexRank":
@@ -186,14 +191,17 @@ def run(embedder: object, quick: bool = False, *, max_words: int = 90,
                                           embedder=embedder)
                 sentences = [s.text for s in summary.sentences]
                 headline = summary.headline
-                dropped = sum(not d.reason.startswith("headline") for d in summary.dropped)
+                reasons = [d.reason for d in summary.dropped if not d.reason.startswith("headline")]
+                first = sum(r.startswith(FIRST_DRAFT) for r in reasons)
+                dropped = len(reasons) - first
             score = scorer.score(reference, "\n".join(sentences))
             row = {
                 "event": name, "system": system, "half": side, "headline": headline,
                 "digest": sentences, "r1": score["rouge1"].fmeasure,
                 "r2": score["rouge2"].fmeasure, "rl": score["rougeLsum"].fmeasure,
                 "words": sum(word_count(s) for s in sentences), "sentences": len(sentences),
-                "dropped": dropped, "invented": invented(sentences, texts, headline),
+                "dropped": dropped, "revised": first,
+                "invented": invented(sentences, [*texts, *titles], headline),
             }
             results.setdefault((side, system), []).append(row)
             if out:
@@ -209,7 +217,7 @@ def run(embedder: object, quick: bool = False, *, max_words: int = 90,
         f"Digests: wikinews-dev, {max_words} words, ROUGE F1 x 100 vs the first "
         f"{REFERENCE_WORDS} reference words",
         ("half", "system", "events", "R-1", "R-2", "R-Lsum", "words", "sentences",
-         "dropped", "invented", "s/event"),
+         "dropped", "revised", "invented", "s/event"),
     )
     for (side, system), rows in sorted(results.items(), key=lambda kv: kv[0][0]):
         kept = sum(r["sentences"] for r in rows)
@@ -223,11 +231,15 @@ def run(embedder: object, quick: bool = False, *, max_words: int = 90,
             f"{statistics.mean(r['sentences'] for r in rows):.1f}",
             f"{drops / (kept + drops):.1%}" if system not in ("lead", "LexRank") and kept + drops
             else "-",
+            f"{sum(r.get('revised', 0) > 0 for r in rows)}/{len(rows)}"
+            if system in MODELS else "-",
             sum(len(r["invented"]) for r in rows),
             f"{seconds[system]:.1f}",
         ))
     section.notes.append(
-        "dropped: digest sentences removed by the guard (headline replacements not counted); "
+        "dropped: sentences of the shipped digest removed by the guard (headline replacements "
+        "not counted); revised: events whose first draft lost a sentence, so that the model "
+        "wrote it again told why (summarize.summary.check_draft); "
         "invented: numbers and names in digest or headline that no source contains as written "
         "(headline words compared in any case); "
         "s/event includes the guard, not the model's load; the model backends (hf, llama where "

@@ -10,12 +10,14 @@ sources lack (``check.judge``);
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..check.facts import vocabulary
 from ..check.judge import judge
 from ..check.verify import align, source_text
 from ..events.embed import Embedder
 from ..records import Article, Draft, Dropped, Sentence, Summary
+from ..text import word_count
 from .headline import check_headline
 from .refill import refill
 from .registry import Summarizer
@@ -73,6 +75,16 @@ def check_draft(
     from .backends.extractive import ExtractiveSummarizer, headline_for
 
     kept, dropped = check_sentences(draft.sentences, articles, embedder=embedder)
+    revise = getattr(summarizer, "revise", None)
+    if dropped and callable(revise):  # one more try, told what was removed and why
+        second = revise(draft, dropped, max_words=max_words)
+        if second is not None:
+            kept2, dropped2 = check_sentences(second.sentences, articles, embedder=embedder)
+            if _words(kept2) >= _words(kept):  # keep the try that kept more checked text
+                earlier = [Dropped(d.text, "first draft, revised: " + d.reason) for d in dropped]
+                headline = second.headline or draft.headline
+                draft, kept, dropped = replace(second, headline=headline), kept2, dropped2
+                dropped = earlier + dropped
     backend = summarizer.name
     if not kept and summarizer.name != "extractive":
         fallback = ExtractiveSummarizer().summarize(articles, max_words=max_words)
@@ -151,3 +163,7 @@ def check_sentences(
         else:
             kept.append(Sentence(alignment.text, alignment.citations, alignment.evidence))
     return kept, dropped
+
+
+def _words(sentences: Sequence[Sentence]) -> int:
+    return sum(word_count(s.text) for s in sentences)

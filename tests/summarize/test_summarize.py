@@ -1,7 +1,7 @@
 import pytest
 
 from briefing.errors import UnknownBackendError
-from briefing.records import Dropped
+from briefing.records import Draft, Dropped
 from briefing.summarize.backends.extractive import ExtractiveSummarizer
 from briefing.summarize.registry import Summarizer, available, get_summarizer
 from briefing.summarize.summary import summarize_event
@@ -280,3 +280,61 @@ def test_backends_without_refill_keep_their_short_digest(fake_summarizer):
     summary = summarize_event(ARTICLES, fake_summarizer, max_words=90)
 
     assert [s.text for s in summary.sentences] == [SUPPORTED]
+
+
+class RevisingSummarizer(FakeSummarizer):
+    """A fake backend that can be asked again, as the model backends are (``revise``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.revisions: list[tuple[Draft, list[Dropped]]] = []
+
+    def revise(self, draft: Draft, removed: list[Dropped], *, max_words: int) -> Draft | None:
+        self.revisions.append((draft, list(removed)))
+        return self.queue.pop(0) if self.queue else None
+
+
+def test_a_draft_that_loses_a_sentence_is_written_again_told_what_and_why():
+    summarizer = RevisingSummarizer()
+    negated = "Zelensky did not meet Joe Biden at the White House on Wednesday."
+    summarizer.enqueue("Zelensky meets Biden", negated, FIGURE)
+    summarizer.enqueue("Zelensky meets Biden in Washington", SUPPORTED, "He met President Biden "
+                       "and then addressed both houses of Congress.")
+
+    summary = summarize_event(ARTICLES, summarizer, max_words=60)
+
+    ((first, removed),) = summarizer.revisions
+    assert first.sentences == (negated, FIGURE)
+    assert [(d.text, d.reason) for d in removed] == [
+        (negated, "contradicted by the sources: negation"),
+        (FIGURE, "contradicted by the sources: number; not in the sources: 99"),
+    ]
+    assert [s.text for s in summary.sentences][:2] == [
+        SUPPORTED, "He met President Biden and then addressed both houses of Congress."]
+    assert summary.headline == "Zelensky meets Biden in Washington"
+    assert [d.text for d in summary.dropped] == [negated, FIGURE]  # listed, marked revised
+    assert all(d.reason.startswith("first draft, revised: ") for d in summary.dropped)
+
+
+def test_a_revision_that_keeps_less_is_not_used():
+    summarizer = RevisingSummarizer()
+    summarizer.enqueue("Zelensky meets Biden", SUPPORTED, FIGURE)
+    summarizer.enqueue("Biden resigns", NAME)  # worse: nothing of it stands
+
+    summary = summarize_event(ARTICLES, summarizer, max_words=60)
+
+    assert len(summarizer.revisions) == 1
+    assert [s.text for s in summary.sentences] == [SUPPORTED]
+    assert summary.headline == "Zelensky meets Biden"
+    assert summary.dropped == (
+        Dropped(FIGURE, "contradicted by the sources: number; not in the sources: 99"),
+    )
+
+
+def test_a_draft_the_guard_keeps_whole_is_not_revised():
+    summarizer = RevisingSummarizer()
+    summarizer.enqueue("Zelensky meets Biden", SUPPORTED)
+
+    summarize_event(ARTICLES, summarizer, max_words=60)
+
+    assert summarizer.revisions == []

@@ -6,6 +6,10 @@ of the event's articles (``summarize/select.py``) to a token budget and renders 
 template; ``_generate`` decodes greedily (the engine's part, in the subclass);
 ``clean_reply`` strips chat formatting and trims the digest to ``max_words`` at a
 sentence boundary. The subclass gives ``count_tokens`` and ``_generate``.
+
+A draft keeps the conversation that wrote it, so that the guard can send the sentences
+it removed back to the model as the next turn (``revise``): the engines reuse the
+conversation's KV cache (``prefix.py``), so the revision costs its new tokens only.
 """
 
 from __future__ import annotations
@@ -14,18 +18,29 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from ...records import Article, Draft, Limit
+from ...records import Article, Draft, Dropped, Limit
 from ..headline import HEADLINE_WORDS
 from ..select import select_excerpts
 from .prompting import (
     HEADLINE_PROMPT,
+    REVISE_PROMPT,
     build_headline_prompt,
     build_prompt,
+    build_revise_prompt,
     clean_headline,
     clean_reply,
     load_prompt,
 )
 from .runtime import GenerationStats
+
+Chat = tuple[tuple[str, str], ...]  # (role, text) turns: "user" and "assistant"
+Prompt = str | Chat  # a text is one user turn
+
+
+def messages(prompt: Prompt) -> list[dict[str, str]]:
+    """Return a prompt as chat messages (``{"role", "content"}``)."""
+    turns = (("user", prompt),) if isinstance(prompt, str) else prompt
+    return [{"role": role, "content": text} for role, text in turns]
 
 
 class ChatSummarizer:
@@ -42,22 +57,39 @@ class ChatSummarizer:
         self.last_stats = None
         self._template = load_prompt(prompt_dir)
         self._headline_template = load_prompt(prompt_dir, HEADLINE_PROMPT)
+        self._revise_template = load_prompt(prompt_dir, REVISE_PROMPT)
 
     def count_tokens(self, text: str) -> int:
         """Count the model's tokens in a text."""
         raise NotImplementedError
 
     def _generate(
-        self, prompts: Sequence[str], *, max_words: int, budget: int | None = None
+        self, prompts: Sequence[Prompt], *, max_words: int, budget: int | None = None
     ) -> list[str]:
         """Decode greedily for the prompts (at most ``batch_size``); return each reply."""
         raise NotImplementedError
+
+    def forget_prefix(self) -> None:
+        """Drop the kept KV cache: the next prompt is computed from its first token."""
 
     def summarize(self, articles: Sequence[Article], *, max_words: int) -> Draft:
         """Write a headline and digest sentences (at most ``max_words`` words) for one event."""
         prompt, cut = self._prepare(articles, max_words=max_words)
         [reply] = self._generate([prompt], max_words=max_words)
-        return replace(clean_reply(reply, max_words=max_words), input_cut=cut)
+        return _draft(reply, (("user", prompt),), max_words=max_words, cut=cut)
+
+    def revise(self, draft: Draft, removed: Sequence[Dropped], *, max_words: int) -> Draft | None:
+        """Ask for the draft again, told which sentences the guard removed and why.
+
+        The request is the next turn of the draft's conversation, so the model still
+        sees its sources and its reply; None when the draft has no conversation.
+        """
+        if not draft.chat or not removed:
+            return None
+        turn = build_revise_prompt(removed, template=self._revise_template, max_words=max_words)
+        chat = (*draft.chat, ("user", turn))
+        [reply] = self._generate([chat], max_words=max_words)
+        return _draft(reply, chat, max_words=max_words, cut=draft.input_cut)
 
     def summarize_many(
         self,
@@ -76,8 +108,8 @@ class ChatSummarizer:
         for first in range(0, len(prepared), self.batch_size):
             chunk = prepared[first : first + self.batch_size]
             replies = self._generate([prompt for prompt, _ in chunk], max_words=max_words)
-            for reply, (_, cut) in zip(replies, chunk, strict=True):
-                drafts.append(replace(clean_reply(reply, max_words=max_words), input_cut=cut))
+            for reply, (prompt, cut) in zip(replies, chunk, strict=True):
+                drafts.append(_draft(reply, (("user", prompt),), max_words=max_words, cut=cut))
                 if on_event is not None and self.last_stats is not None:
                     on_event(len(drafts), len(events), self.last_stats)
         return drafts
@@ -125,3 +157,9 @@ class ChatSummarizer:
             cut = Limit("max_input_tokens", "", self.source_tokens, kept, total, "characters")
             cut = cut if kept < total else None
         return prompt, cut
+
+
+def _draft(reply: str, chat: Chat, *, max_words: int, cut: Limit | None) -> Draft:
+    """Return the draft of a reply, with the conversation that led to it."""
+    draft = clean_reply(reply, max_words=max_words)
+    return replace(draft, input_cut=cut, chat=(*chat, ("assistant", reply)))

@@ -24,7 +24,8 @@ from typing import Literal
 
 from ...errors import BriefingError, ModelError
 from ...localmodels.registry import DEFAULT_MODEL, Progress, default_cache_dir, resolve_model
-from .chat import ChatSummarizer
+from .chat import ChatSummarizer, Prompt, messages
+from .prefix import PrefixCache
 from .runtime import Clock, GenerationStats, Stop, default_batch_size, pick_dtype, use_mixed_linear
 
 __all__ = ["GenerationStats", "HFSummarizer"]
@@ -91,31 +92,43 @@ class HFSummarizer(ChatSummarizer):
         self.batch_size = batch_size or default_batch_size(device, self.prompt_lookup)
         if self.batch_size > 1 and self.prompt_lookup:
             raise ModelError("prompt lookup decodes one event at a time: use batch_size 1")
+        self.prefix = PrefixCache()  # one prompt at a time: reuse its opening's KV cache
+
+    def forget_prefix(self) -> None:
+        """Drop the kept KV cache: the next prompt is computed from its first token."""
+        self.prefix.clear()
 
     def count_tokens(self, text: str) -> int:
         """Count the model's tokens in a text."""
         return len(self._tokenizer(text, add_special_tokens=False)["input_ids"])
 
     def _generate(
-        self, prompts: Sequence[str], *, max_words: int, budget: int | None = None
+        self, prompts: Sequence[Prompt], *, max_words: int, budget: int | None = None
     ) -> list[str]:
-        """Decode greedily for a batch of prompts (left-padded); return each reply."""
+        """Decode greedily for a batch of prompts (left-padded); return each reply.
+
+        One prompt alone reuses the KV cache of the prefix it shares with the last
+        sequence (``prefix.PrefixCache``): the chat header and instructions, or a whole
+        earlier turn when the guard asks for a revision.
+        """
         torch = self._torch
         if self._tokenizer.chat_template:
             encoded = self._tokenizer.apply_chat_template(
-                [[{"role": "user", "content": p}] for p in prompts],
+                [messages(p) for p in prompts],
                 add_generation_prompt=True,
                 padding=True,
                 return_tensors="pt",
                 return_dict=True,
             )
         else:  # a base model: the prompt as plain text
-            texts = [p + "\n\n" for p in prompts]
+            texts = [m["content"] + "\n\n" for p in prompts for m in messages(p)[-1:]]
             encoded = self._tokenizer(texts, padding=True, return_tensors="pt")
         encoded = encoded.to(self._model.device)
         width = int(encoded["input_ids"].shape[1])
         budget = self._budget(max_words, budget)
         pad = self._tokenizer.pad_token_id or self._tokenizer.eos_token_id
+        single = len(prompts) == 1
+        cache, reused = self.prefix.take(encoded["input_ids"][0].tolist()) if single else (None, 0)
         clock = Clock()
         with torch.inference_mode():
             output = self._model.generate(
@@ -126,13 +139,19 @@ class HFSummarizer(ChatSummarizer):
                 stopping_criteria=[Stop(self._tokenizer, width, max_words=max_words)],
                 streamer=clock,
                 pad_token_id=pad,
+                cache=cache,
+                return_dict_in_generate=True,
             )
-        new = output[:, width:]
+        sequences = output.sequences
+        if single:
+            self.prefix.keep(sequences[0].tolist(), output.past_key_values)
+        new = sequences[:, width:]
         self.last_stats = GenerationStats(
             prompt_tokens=int(encoded["attention_mask"].sum()),
             new_tokens=int((new != pad).sum()),
             seconds=clock.elapsed(),
             prompt_seconds=clock.first_token,
             batch=len(prompts),
+            cached_tokens=reused,
         )
         return [str(self._tokenizer.decode(row, skip_special_tokens=True)) for row in new]

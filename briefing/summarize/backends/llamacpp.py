@@ -25,7 +25,8 @@ from ...localmodels.registry import (
     default_cache_dir,
     gguf_path,
 )
-from .chat import ChatSummarizer
+from .chat import ChatSummarizer, Prompt, messages
+from .prefix import common_prefix
 from .prompting import reply_done
 from .runtime import GenerationStats
 
@@ -106,6 +107,10 @@ class LlamaSummarizer(ChatSummarizer):
             else None
         )
 
+    def forget_prefix(self) -> None:
+        """Drop the kept KV cache: the next prompt is computed from its first token."""
+        self._llm.reset()
+
     def count_tokens(self, text: str) -> int:
         """Count the model's tokens in a text."""
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False))
@@ -117,7 +122,7 @@ class LlamaSummarizer(ChatSummarizer):
         return self._llm.detokenize(list(tokens)).decode("utf-8", "replace")
 
     def _generate(
-        self, prompts: Sequence[str], *, max_words: int, budget: int | None = None
+        self, prompts: Sequence[Prompt], *, max_words: int, budget: int | None = None
     ) -> list[str]:
         """Decode greedily, one prompt at a time (llama.cpp keeps one sequence here)."""
         done = [self._one(p, max_words=max_words, budget=self._budget(max_words, budget))
@@ -129,15 +134,22 @@ class LlamaSummarizer(ChatSummarizer):
             seconds=sum(s.seconds for s in stats),
             prompt_seconds=sum(s.prompt_seconds for s in stats),
             batch=len(prompts),
+            cached_tokens=sum(s.cached_tokens for s in stats),
         )
         return [reply for reply, _ in done]
 
-    def _one(self, prompt: str, *, max_words: int, budget: int) -> tuple[str, GenerationStats]:
-        """Return the reply to one prompt, and how its generation went."""
+    def _one(self, prompt: Prompt, *, max_words: int, budget: int) -> tuple[str, GenerationStats]:
+        """Return the reply to one prompt, and how its generation went.
+
+        llama.cpp keeps the last sequence's KV cache and computes only what follows
+        the prefix the new prompt shares with it (``Llama.generate`` with
+        ``reset=True``): the chat header and instructions, or a whole earlier turn.
+        """
+        chat = messages(prompt)
         if self._format is not None:
-            text = self._format(messages=[{"role": "user", "content": prompt}]).prompt
+            text = self._format(messages=chat).prompt
         else:  # a base model: the prompt as plain text
-            text = prompt + "\n\n"
+            text = chat[-1]["content"] + "\n\n"
         tokens = self._llm.tokenize(text.encode("utf-8"), add_bos=True, special=True)
         if len(tokens) + budget > self._llm.n_ctx():
             raise ModelError(
@@ -145,9 +157,9 @@ class LlamaSummarizer(ChatSummarizer):
                 f"context of {self._llm.n_ctx()}; lower --max-input-tokens"
             )
         vocab: Any = self._llm._model.vocab  # what Llama itself asks whether a token ends
+        cached = min(common_prefix(self._llm._input_ids.tolist(), tokens), len(tokens) - 1)
         new: list[int] = []
         start, first = time.perf_counter(), 0.0
-        self._llm.reset()  # no prefix reuse: each event is timed (and decoded) alike
         for token in self._llm.generate(
             tokens, temp=0.0, top_k=1, top_p=1.0, min_p=0.0, repeat_penalty=1.0, reset=True
         ):
@@ -158,5 +170,5 @@ class LlamaSummarizer(ChatSummarizer):
             if len(new) >= budget or reply_done(new, self._decode, max_words):
                 break
         seconds = time.perf_counter() - start
-        stats = GenerationStats(len(tokens), len(new), seconds, first)
+        stats = GenerationStats(len(tokens), len(new), seconds, first, cached_tokens=cached)
         return self._decode(new), stats

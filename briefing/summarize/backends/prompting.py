@@ -17,7 +17,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, Template, Te
 from jinja2.sandbox import SandboxedEnvironment
 
 from ...errors import TemplateNotFoundError
-from ...records import Article, Draft
+from ...records import Article, Draft, Dropped
 from ...resources import data_dir
 from ...text import split_sentences, word_count, words
 from ..headline import HEADLINE_WORDS
@@ -26,6 +26,7 @@ from ..select import select_excerpts
 PROMPT = "digest.j2"
 REPEAT_TOKENS = 12  # a reply loops when its last this many tokens repeat earlier ones
 HEADLINE_PROMPT = "headline.j2"
+REVISE_PROMPT = "revise.j2"
 _TAG = re.compile(r"<(/?\s*source)", re.IGNORECASE)
 _LABEL = re.compile(r"^\s*(headline|title|summary|digest)\s*:\s*", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•]+|\d+[.)]|#+)\s+")
@@ -102,6 +103,24 @@ def build_headline_prompt(
         rejected=[_TAG.sub(r"‹\1", f) for f in feedback],
         headline_words=HEADLINE_WORDS - 2,
     ).strip()
+
+
+def build_revise_prompt(removed: Sequence[Dropped], *, template: Template, max_words: int) -> str:
+    """Render the guard's feedback: each removed sentence with why, in plain words."""
+    problems = [
+        {"text": _TAG.sub(r"‹\1", d.text), "reason": _plain_reason(d.reason)} for d in removed
+    ]
+    return template.render(
+        problems=problems, max_words=max_words, min_words=round(0.7 * max_words)
+    ).strip()
+
+
+def _plain_reason(reason: str) -> str:
+    """Say a guard's reason without its scores: "not found in the sources (support 0.41)"
+    becomes "not found in the sources"."""
+    if reason.startswith("weak support"):
+        return "not found in the sources"
+    return re.sub(r"\s*\((?:support|score) [0-9.]+\)", "", reason).strip()
 
 
 def clean_headline(reply: str) -> str:

@@ -29,7 +29,8 @@ class GenerationStats:
     """How one generation went: prompt and new token counts, and wall time.
 
     For a batch, the counts are summed over its sequences and ``batch`` says how many
-    there were; the seconds are the batch's wall time.
+    there were; the seconds are the batch's wall time. ``cached_tokens`` of the prompt
+    tokens came from the prefix cache (``prefix.py``) and were not computed again.
     """
 
     prompt_tokens: int
@@ -37,6 +38,7 @@ class GenerationStats:
     seconds: float
     prompt_seconds: float = 0.0
     batch: int = 1
+    cached_tokens: int = 0
 
     @property
     def tokens_per_second(self) -> float:
@@ -45,8 +47,10 @@ class GenerationStats:
 
     @property
     def prefill_tokens_per_second(self) -> float:
-        """Return prompt tokens per second of the prompt pass."""
-        return self.prompt_tokens / self.prompt_seconds if self.prompt_seconds > 0 else 0.0
+        """Return computed prompt tokens (not those from the prefix cache) per second of
+        the prompt pass."""
+        computed = self.prompt_tokens - self.cached_tokens
+        return computed / self.prompt_seconds if self.prompt_seconds > 0 else 0.0
 
     @property
     def decode_tokens_per_second(self) -> float:
