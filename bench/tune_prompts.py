@@ -5,6 +5,10 @@ scoring), words, sentences, the share of model sentences the guard dropped, inve
 names and numbers, and seconds per event; with --dump, every digest as JSON lines.
 
     python bench/tune_prompts.py --backend llama [--prompt-dir DIR] [--half A] [--events 24]
+        [--no-revise]
+
+"dropped" counts sentences of the shipped digests the guard removed, "revised" the events
+whose first draft lost a sentence and were written again (``--no-revise``: never).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from bench.scoreboard.digests import invented, load_events  # noqa: E402
+from bench.scoreboard.digests import FIRST_DRAFT, invented, load_events  # noqa: E402
 
 
 def main() -> None:
@@ -31,6 +35,8 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=24)
     parser.add_argument("--max-words", type=int, default=90)
     parser.add_argument("--dump", type=Path)
+    parser.add_argument("--no-revise", action="store_true",
+                        help="ship the first draft minus what the guard drops (no second try)")
     args = parser.parse_args()
     from rouge_score import rouge_scorer
 
@@ -43,6 +49,8 @@ def main() -> None:
     embedder = Embedder()
     options = {"prompt_dir": args.prompt_dir} if args.prompt_dir else {}
     summarizer = get_summarizer(args.backend, **options)
+    if args.no_revise:
+        summarizer.revise = lambda *_args, **_kwargs: None  # type: ignore[attr-defined]
     rows = []
     dump = args.dump.open("w", encoding="utf-8") if args.dump else None
     begin = time.perf_counter()
@@ -58,20 +66,24 @@ def main() -> None:
                "r1": score["rouge1"].fmeasure, "r2": score["rouge2"].fmeasure,
                "words": sum(word_count(s) for s in sentences), "sentences": len(sentences),
                "dropped": [d.reason for d in summary.dropped],
-               "invented": invented(sentences, [a.text for a in ordered], summary.headline)}
+               "invented": invented(sentences, [t for a in ordered for t in (a.text, a.title)],
+                                    summary.headline)}
         rows.append(row)
         if dump:
             dump.write(json.dumps(row) + "\n")
             dump.flush()
     seconds = (time.perf_counter() - begin) / max(len(rows), 1)
-    drops = sum(sum(not r.startswith("headline") for r in row["dropped"]) for row in rows)
+    drops = sum(sum(not r.startswith(("headline", FIRST_DRAFT)) for r in row["dropped"])
+                for row in rows)
+    revised = sum(any(r.startswith(FIRST_DRAFT) for r in row["dropped"]) for row in rows)
     kept = sum(row["sentences"] for row in rows)
     print(f"{args.backend} prompts={args.prompt_dir or 'shipped'} half {args.half}, "
           f"{len(rows)} events: R-1 {100 * statistics.mean(r['r1'] for r in rows):.1f} "
           f"R-2 {100 * statistics.mean(r['r2'] for r in rows):.2f} "
           f"words {statistics.mean(r['words'] for r in rows):.0f} "
           f"sentences {statistics.mean(r['sentences'] for r in rows):.1f} "
-          f"dropped {drops}/{kept + drops} invented {sum(len(r['invented']) for r in rows)} "
+          f"dropped {drops}/{kept + drops} revised {revised}/{len(rows)} "
+          f"invented {sum(len(r['invented']) for r in rows)} "
           f"s/event {seconds:.1f}")
 
 

@@ -80,7 +80,7 @@ _BOILERPLATE = re.compile(
 )
 _ENDS_SENTENCE = re.compile(r"[.!?][\"'”’)\]]*$")
 # web page furniture: links, "page not found", navigation ("Use the navigation bar ...")
-_WEB = re.compile(
+WEB_FURNITURE = re.compile(
     r"https?://|www\.|\.com\b|\bhome ?page\b|\bnavigation\b|\bnot found\b|\bjavascript\b|"
     r"\bcookies?\b|\bbrowser does not\b|\ball rights reserved\b|\bcopyright\b",
     re.IGNORECASE,
@@ -125,7 +125,7 @@ def candidates(articles: Sequence[Article]) -> list[Candidate]:
                 sentence = _DATELINE.sub("", sentence)
                 n = word_count(sentence)
                 if (n < MIN_WORDS or n > MAX_WORDS or _BOILERPLATE.search(sentence)
-                        or _WEB.search(sentence) or _menu(sentence)
+                        or WEB_FURNITURE.search(sentence) or _menu(sentence)
                         or not _ENDS_SENTENCE.search(sentence) or _FRAGMENT.match(sentence)
                         or is_instruction(sentence)):
                     continue

@@ -98,8 +98,8 @@ def check_draft(
             added, _ = check_sentences(extra, articles, embedder=embedder)
             kept += added
             texts += [s.text for s in added]
-    if summarizer.name == "extractive":  # no model: the most central article's title
-        headline, rejected = headline_for(articles), []
+    if summarizer.name == "extractive":  # no model: the title that best states the digest
+        headline, rejected = draft.headline or headline_for(articles, texts), []
     else:
         headline, rejected = check_headline(draft.headline, articles, texts, writer=summarizer)
     return Summary(

@@ -293,3 +293,28 @@ def test_a_dangling_sentence_comes_only_after_the_one_before_it(standalone):
 
     assert sentences[0].startswith("The central bank")
     assert any(s.startswith("It said") for s in sentences) is not standalone
+
+
+def test_a_site_name_or_error_page_title_never_heads_the_event():
+    """Titles that are a site's name or an error page are passed over for the title that
+    states the event; with none, the lead article's first whole sentence heads it."""
+    junk = [
+        make_article(FLOOD, title="The Japan Times Online"),
+        make_article(FLOOD, title="floodnews.com document not found"),
+        make_article(FLOOD, title="Accessing Article"),
+    ]
+    real = make_article(FLOOD, title="Flood waters force families from Riverton homes")
+
+    assert headline_for([*junk, real]) == "Flood waters force families from Riverton homes"
+    assert summarize([*junk, real], 60).headline == real.title
+    only_junk = [junk[1], junk[2]]
+    assert headline_for(only_junk) == split_sentences(FLOOD)[0]
+    assert summarize(only_junk, 60).headline not in summarize(only_junk, 60).sentences
+
+
+def test_of_several_titles_the_one_that_states_the_digest_wins():
+    digest = ["Flood waters forced hundreds of families from their homes in Riverton."]
+    section = make_article(FLOOD, title="Local news")
+    story = make_article(FLOOD, title="Families flee Riverton flood waters")
+
+    assert headline_for([section, story], digest) == story.title

@@ -107,7 +107,7 @@ def test_extractive_backend_cites_every_sentence_and_never_falls_back():
     summary = summarize_event(ARTICLES, ExtractiveSummarizer(), max_words=60)
 
     assert summary.backend == "extractive"
-    assert summary.headline == "Zelensky visits Washington"
+    assert summary.headline in {VISIT.title, TRIP.title}  # the title stating most of it
     assert summary.sentences
     for sentence in summary.sentences:
         assert sentence.evidence[0].score == 1.0  # copied verbatim from a source
