@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 DATE ?= 2022-12-21
-BACKEND ?= hf
+BACKEND ?= auto
 export HF_HUB_OFFLINE := 1
 
 .PHONY: install llama briefing test lint bench bench-quality scoreboard clean

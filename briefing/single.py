@@ -19,7 +19,7 @@ from .ingest.readers import ingest
 from .localmodels.device import resolve_device
 from .records import BriefingEvent
 from .summarize.executors import BackendSpec, LocalExecutor
-from .summarize.registry import check_backend
+from .summarize.registry import check_backend, resolve_backend
 from .summarize.summary import summarize_event
 
 
@@ -41,6 +41,7 @@ def summarize_files(
     device: str = "auto",
 ) -> SummarizeResult:
     """Read the files as the articles of one event and summarize it with citations."""
+    backend = resolve_backend(backend)
     check_backend(backend)
     corpus = ingest(list(paths))
     articles = deduplicate([cap_article(a, MAX_ARTICLE_CHARS) for a in corpus.articles]).articles

@@ -60,6 +60,11 @@ def build_and_report(options: BuildOptions, config: Config) -> BuildResult:
     """Prepare the backend, build with progress bars, echo the counts and files written."""
     prepare_backend(options.backend, config.model)
     result = build_briefing(options, progress=RichProgress())
+    if config.backend == "auto":
+        from ..localmodels.cpu import auto_backend
+
+        choice = auto_backend()
+        _err.print(f"backend: {choice.backend} (auto: {choice.reason})", markup=False)
     s = result.briefing.stats
     for skipped in result.briefing.skipped:
         _err.print(f"skipped {printable(skipped.path)}: {printable(skipped.reason)}", markup=False,

@@ -71,6 +71,9 @@ class RichProgress:
 
 def prepare_backend(backend: str, model: str | None) -> None:
     """Prepare the hf or llama backend's model first (a one-time step), with progress bars."""
+    from ..summarize.registry import resolve_backend
+
+    backend = resolve_backend(backend)
     if backend not in {"hf", "llama"}:
         return
     from ..localmodels import registry
@@ -87,11 +90,12 @@ def prepare_backend(backend: str, model: str | None) -> None:
 _BACKEND_OPTIONS = [
     click.option(
         "--backend",
-        default="hf",
+        default="auto",
         show_default=True,
         envvar="BRIEFING_BACKEND",
-        help="Summarizer backend: hf (the local model), llama (the same model on llama.cpp), "
-        "extractive, or a plugin's name.",
+        help="Summarizer backend: auto (the fastest for this CPU: hf where bf16 is native, "
+        "llama on AVX2 alone; see `briefing models cpu`), hf (the local model), llama (the "
+        "same model on llama.cpp), extractive, or a plugin's name.",
     ),
     click.option(
         "--model",

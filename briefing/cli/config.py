@@ -16,7 +16,7 @@ Layout::
     out = "outputs"                # folder for the dated briefings
     db = "briefing.db"             # SQLite store (default $BRIEFING_HOME/briefing.db)
     window = 2                     # days
-    backend = "hf"                 # or "extractive"
+    backend = "auto"               # the fastest for this CPU; or "hf", "llama", "extractive"
     model = "qwen2.5-coder-1.5b-instruct"
     max_words = 90
     max_article_chars = 200_000    # size limits (see ingest/limits.py)
@@ -66,7 +66,7 @@ class Config:
     out: Path = Path("outputs")
     db: Path | None = None  # None: $BRIEFING_HOME/briefing.db (see with_home)
     window: int = 2
-    backend: str = "hf"
+    backend: str = "auto"  # resolved by summarize.registry.resolve_backend
     model: str | None = None
     max_words: int = 90
     max_article_chars: int = MAX_ARTICLE_CHARS

@@ -20,6 +20,7 @@ import click
 from ..errors import BriefingError
 from ..localmodels.device import check_device
 from ..pipeline import BuildOptions
+from ..summarize.registry import resolve_backend
 from .config import FORMATS, Config
 
 _PATH = click.Path(path_type=Path)
@@ -33,8 +34,9 @@ _BUILD = [
     click.option("--format", "formats", envvar="BRIEFING_FORMAT", show_envvar=True,
                  help="Comma-separated output formats: md, html, json (default: all three)."),
     click.option("--backend", envvar="BRIEFING_BACKEND", show_envvar=True,
-                 help="Summarizer backend: hf (the local model), llama (the same model on "
-                      "llama.cpp) or extractive (default: hf)."),
+                 help="Summarizer backend: auto (the fastest for this CPU: `briefing models "
+                      "cpu`), hf (the local model), llama (the same model on llama.cpp) or "
+                      "extractive (default: auto)."),
     click.option("--model", envvar="BRIEFING_MODEL", show_envvar=True,
                  help="For the hf backend: a known model name, a checkpoint folder or a GGUF "
                       "file (llama: a known model name or a GGUF file)."),
@@ -182,14 +184,15 @@ def to_build_options(config: Config, *, paths: tuple[Path, ...], date: Any) -> B
     folder = config.fetch.folder
     if folder is not None and folder in corpus:
         folder.mkdir(parents=True, exist_ok=True)  # feeds configured, nothing fetched yet
+    backend = resolve_backend(config.backend)
     backend_options: list[tuple[str, object]] = []
     if config.model:
         backend_options.append(("model", config.model))
-    if config.prompts and config.backend != "extractive":
+    if config.prompts and backend != "extractive":
         backend_options.append(("prompt_dir", config.prompts))
     return BuildOptions(
         paths=corpus, date=date, out_dir=config.out, db_path=config.db, window=config.window,
-        formats=config.formats, backend=config.backend, backend_options=tuple(backend_options),
+        formats=config.formats, backend=backend, backend_options=tuple(backend_options),
         max_words=config.max_words, template_dirs=config.templates,
         max_article_chars=config.max_article_chars, max_corpus_chars=config.max_corpus_chars,
         max_input_tokens=config.max_input_tokens, executor=config.executor,

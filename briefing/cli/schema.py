@@ -62,8 +62,9 @@ def _backend(path: Path, key: str, value: Any) -> str:
     from ..summarize.registry import available
 
     name = _string(path, key, value)
-    if name not in available():
-        raise _fail(path, key, f"is unknown: {name!r}; known backends: {', '.join(available())}")
+    if name != "auto" and name not in available():
+        known = ", ".join(["auto", *available()])
+        raise _fail(path, key, f"is unknown: {name!r}; known backends: {known}")
     return name
 
 

@@ -85,6 +85,18 @@ def read_cpu(path: Path = Path("/proc/cpuinfo")) -> CpuInfo:
     return parse_cpuinfo(text, cores=len(os.sched_getaffinity(0)))
 
 
+def auto_backend(cpu: CpuInfo | None = None) -> EngineChoice:
+    """Return the engines ``choose_engines`` picks for this machine (or ``cpu``), given
+    what is installed: the ``auto`` backend, the default."""
+    import importlib.util
+
+    def installed(*names: str) -> bool:
+        return all(importlib.util.find_spec(name) is not None for name in names)
+
+    return choose_engines(cpu or read_cpu(), llama=installed("llama_cpp"),
+                          onnx=installed("onnxruntime", "onnx"))
+
+
 def choose_engines(cpu: CpuInfo, *, llama: bool, onnx: bool) -> EngineChoice:
     """Return the fastest backend and embedding engine for ``cpu`` among those installed.
 

@@ -44,6 +44,20 @@ def available() -> list[str]:
     return sorted(_REGISTRY)
 
 
+AUTO = "auto"  # the default: the fastest backend for this CPU (localmodels.cpu)
+
+
+def resolve_backend(name: str) -> str:
+    """Return ``name``, or for ``auto`` the backend that fits this CPU: ``hf`` where bf16
+    is native (AVX-512 BF16, AMX), ``llama`` on AVX2 alone when installed
+    (``localmodels.cpu.choose_engines``)."""
+    if name != AUTO:
+        return name
+    from ..localmodels.cpu import auto_backend
+
+    return auto_backend().backend
+
+
 def check_backend(name: str) -> None:
     """Raise UnknownBackendError, listing the known names, unless ``name`` is registered."""
     _load_builtins()

@@ -71,7 +71,7 @@ def test_relative_paths_and_feeds_change_the_corpus(tmp_path: Path) -> None:
         ("window = 2.5\n", "window must be an integer, not 2.5"),
         ("window = true\n", "window must be an integer, not True"),
         ("max_words = 5\n", "max_words must be at least 10 and at most 1000, not 5"),
-        ('backend = "gpt"\n', "backend is unknown: 'gpt'; known backends: extractive, hf"),
+        ('backend = "gpt"\n', "backend is unknown: 'gpt'; known backends: auto, extractive, hf"),
         ('formats = ["md", "pdf"]\n', "formats has unknown format 'pdf'; choose from md, html"),
         ("corpus = 3\n", "corpus must be a string or a list of strings, not 3"),
         ('out = ""\n', "out must be a non-empty string, not ''"),

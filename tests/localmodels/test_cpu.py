@@ -70,3 +70,30 @@ def test_the_cli_prints_the_cpu_and_the_choice(monkeypatch: pytest.MonkeyPatch) 
         "amx_bf16 (kind amx)",
         "backend: hf (AMX: torch's bf16 prompt pass is the fastest)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("flags", "llama", "backend"),
+    [
+        ("avx2 avx512f avx512_bf16", True, "hf"),
+        ("avx2 avx512f avx512_bf16 amx_tile amx_bf16", True, "hf"),
+        ("avx2 fma", True, "llama"),
+        ("avx2 fma", False, "hf"),
+    ],
+)
+def test_the_auto_backend_is_the_choice_for_this_cpu(
+    monkeypatch: pytest.MonkeyPatch, flags: str, llama: bool, backend: str
+) -> None:
+    import importlib.util
+
+    from briefing.localmodels import cpu
+    from briefing.summarize.registry import resolve_backend
+
+    monkeypatch.setattr(cpu, "read_cpu", lambda: parse_cpuinfo(f"flags : {flags}\n", cores=2))
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: (
+        (real("json") if llama else None) if name == "llama_cpp" else real(name, *a)))
+
+    assert resolve_backend("auto") == backend
+    assert resolve_backend("extractive") == "extractive"  # a named backend stays itself
+    assert resolve_backend("llama") == "llama"
