@@ -35,6 +35,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=24)
     parser.add_argument("--max-words", type=int, default=90)
     parser.add_argument("--dump", type=Path)
+    parser.add_argument("--names", help="only these events (comma-separated, e.g. wn003,wn010)")
     parser.add_argument("--no-revise", action="store_true",
                         help="ship the first draft minus what the guard drops (no second try)")
     args = parser.parse_args()
@@ -55,6 +56,8 @@ def main() -> None:
     dump = args.dump.open("w", encoding="utf-8") if args.dump else None
     begin = time.perf_counter()
     events = [e for e in load_events(False) if e[0] == args.half][: args.events]
+    if args.names:
+        events = [e for e in events if e[1] in args.names.split(",")]
     for _side, name, articles, reference in events:
         vectors = embed_articles(articles, embedder=embedder)
         ordered = single_event(articles, vectors).articles

@@ -187,6 +187,20 @@ def shortened(headline: str) -> list[str]:
     return [h for h in dict.fromkeys(heads) if 3 <= word_count(h) <= HEADLINE_WORDS]
 
 
+def bare_infinitive(headline: str, text: str) -> bool:
+    """Return whether a headline ends in "to" and a verb, cut from its object: "Blinken and
+    Lammy Visit Ukraine to Engage" (the sources: "to engage in pivotal talks"). The word
+    after "to" counts as a verb when the sources write it only in lower case, so that
+    "Zelensky Travels to Bakhmut" stands."""
+    found = re.search(r"\bto\s+([^\W\d_]+)$", headline, re.IGNORECASE)
+    if not found:
+        return False
+    word = found.group(1).lower()
+    lower = re.search(rf"\b{re.escape(word)}\b", text)
+    capital = re.search(rf"\b{re.escape(word.capitalize())}\b", text)
+    return bool(lower) and not capital
+
+
 def tidy(headline: str) -> str:
     """Return a headline stripped of spaces, quotes and a final period ("U.S." keeps its)."""
     text = headline.strip().strip("\"'“”‘’*#").strip()
@@ -224,9 +238,12 @@ def check_headline(
             return candidate, dropped
         if candidate and Dropped(candidate, reason) not in dropped:
             dropped.append(Dropped(candidate, reason))
+    text = source_text(articles)
     for rejected in dropped:
         if rejected.reason.startswith("headline too long"):
             for short in shortened(rejected.text):
-                if problems(short, articles, sources, sentences) is None:
+                if problems(short, articles, sources, sentences) is None and not (
+                    bare_infinitive(short, text)
+                ):
                     return short, dropped
     return representative_title(articles), dropped

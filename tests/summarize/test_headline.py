@@ -8,6 +8,7 @@ from briefing.check.verify import source_text
 from briefing.summarize.backends.prompting import clean_reply
 from briefing.summarize.headline import (
     HEADLINE_WORDS,
+    bare_infinitive,
     check_headline,
     problems,
     representative_title,
@@ -159,3 +160,20 @@ def test_the_last_resort_is_the_title_closest_to_the_others() -> None:
 
 def test_a_lone_article_may_keep_its_title() -> None:
     assert check_headline(SUSPECT.title, [SUSPECT], DIGEST[:1]) == (SUSPECT.title, [])
+
+
+def test_a_shortened_headline_never_ends_in_to_and_a_verb_cut_from_its_object() -> None:
+    visit = make_article(
+        "US Secretary of State Antony Blinken and British Foreign Minister David Lammy "
+        "arrived in Kyiv on Wednesday to engage in pivotal talks with Ukrainian officials.",
+        title="Blinken and Lammy in Kyiv",
+    )
+    long = ("US Secretary of State Blinken and British Foreign Minister Lammy Visit Ukraine "
+            "to Engage in Pivotal Talks")
+    digest = ["Blinken and Lammy held talks with Ukrainian officials."]
+
+    headline, _ = check_headline(long, [visit], digest, writer=Writer(long, long))
+
+    assert not headline.endswith("to Engage"), headline
+    assert bare_infinitive("Lammy Visit Ukraine to Engage", visit.text)
+    assert not bare_infinitive("Zelensky Travels to Kyiv", visit.text)  # a place, capitalised
