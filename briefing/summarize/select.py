@@ -70,7 +70,9 @@ WEIGHTS = Weights(position=0.15, agreement=0.0, article=0.0, dangling=0.0, redun
                   standalone=True)
 _DANGLING = re.compile(
     r"^[\"“‘']?(?:he|she|it|they|his|her|its|their|them|this|these|those|that|but|and|or|"
-    r"so|however|also|meanwhile|still|yet|then|there|here|such|both|another|other)\b",
+    r"so|however|also|meanwhile|still|yet|then|there|here|such|both|another|other)\b"
+    # a first-person sentence is an unmarked quote: whose "we"? ("US" stays a name)
+    r"|^[\"“‘']?(?:we|i|our|my)\b(?!\.)",
     re.IGNORECASE,
 )
 _BOILERPLATE = re.compile(

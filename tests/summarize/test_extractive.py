@@ -295,6 +295,20 @@ def test_a_dangling_sentence_comes_only_after_the_one_before_it(standalone):
     assert any(s.startswith("It said") for s in sentences) is not standalone
 
 
+def test_a_first_person_sentence_is_an_unmarked_quote_that_never_stands_alone():
+    article = make_article(
+        "The central bank raised its main interest rate to 4.5 percent on Thursday. "
+        "Shares in Frankfurt and Paris closed lower after the long holiday weekend. "
+        "We will keep the interest rate high for all of next year.",
+        title="Bank raises rates",
+    )
+
+    sentences = rated(WEIGHTS, [article], 26)
+
+    assert sentences[0].startswith("The central bank")
+    assert not any(s.startswith("We will") for s in sentences), sentences
+
+
 def test_a_site_name_or_error_page_title_never_heads_the_event():
     """Titles that are a site's name or an error page are passed over for the title that
     states the event; with none, the lead article's first whole sentence heads it."""
