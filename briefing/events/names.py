@@ -50,7 +50,7 @@ def _cover(names: frozenset[str], words: frozenset[str]) -> float:
 
 
 def name_cover(ours: Sequence[Article], theirs: Sequence[Article]) -> float:
-    """Return the smaller share (rarity-weighted) of either group's lead names the other mentions."""
+    """Return the smaller share (by rarity) of either group's lead names the other mentions."""
     our_names = frozenset().union(*(lead_names(a) for a in ours))
     their_names = frozenset().union(*(lead_names(a) for a in theirs))
     our_words = frozenset().union(*(vocabulary(a) for a in ours))

@@ -11,9 +11,10 @@ of articles in a date window, so it grows linearly when the corpus spans more
 days, and quadratically only within a window (exact numpy, no approximate index).
 
 Dated articles further apart than ``max_gap_days`` and up to ``far_gap_days`` count
-only when their embeddings are close (``similarity.FAR_COSINE``): for those far
-columns a chunk computes the embedding cosines alone (one dense product), and the
-full similarity only of the pairs that pass, which bring their own ``k`` best.
+only when their embeddings are close (``similarity.FAR_COSINE``): for them a chunk
+computes the embedding cosines alone (one dense product), and each article brings
+the ``FAR_NEIGHBOURS`` earlier ones closest in embedding that pass, with their full
+similarity (a later one brings the pair from its side).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from .similarity import (
 )
 
 NEIGHBOURS = 50  # candidate partners kept per article
+FAR_NEIGHBOURS = 10  # candidate partners further than the date gap, closest in embedding
 CHUNK = 256  # articles compared with their window at once
 
 
@@ -39,7 +41,8 @@ def _windows(
     f: Features, max_gap_days: int, far_gap_days: int, chunk: int
 ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Yield (rows, cols, far): chunks of articles in date order, who they can pair with
-    in full, and the dated ones further than ``max_gap_days`` but within ``far_gap_days``."""
+    within ``max_gap_days`` (and the undated), and the dated ones up to ``far_gap_days``
+    earlier."""
     order = np.argsort(f.ordinals, kind="stable")  # undated (most negative) first
     ordinals = f.ordinals[order]
     undated = order[ordinals == UNDATED]
@@ -51,12 +54,16 @@ def _windows(
             yield rows, order, none
             continue
         first, last = ordinals[start], ordinals[start + len(rows) - 1]
-        lo = max(np.searchsorted(ordinals, first - max_gap_days, side="left"), first_dated)
-        hi = np.searchsorted(ordinals, last + max_gap_days, "right")
-        far_lo = max(np.searchsorted(ordinals, first - far_gap_days, side="left"), first_dated)
-        far_hi = max(np.searchsorted(ordinals, last + far_gap_days, "right"), hi)
-        far = np.concatenate([order[min(far_lo, lo) : lo], order[hi:far_hi]])
-        yield rows, np.concatenate([undated, order[lo:hi]]), far
+
+        def dated(since: int, until: int) -> np.ndarray:
+            lo = np.searchsorted(ordinals, since, side="left")
+            return order[max(lo, first_dated) : np.searchsorted(ordinals, until, side="right")]
+
+        near = dated(first - max_gap_days, last + max_gap_days)
+        far = none  # the earlier ones only: a later one finds the pair from its side
+        if far_gap_days > max_gap_days:
+            far = dated(first - far_gap_days, last - max_gap_days - 1)
+        yield rows, np.concatenate([undated, near]), far
 
 
 def _best(sim: np.ndarray, k: int) -> np.ndarray:
@@ -71,24 +78,17 @@ def _best(sim: np.ndarray, k: int) -> np.ndarray:
 def _far_pairs(
     f: Features, rows: np.ndarray, far: np.ndarray, *, max_gap_days: int, far_gap_days: int, k: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return the far pairs of ``rows`` whose embeddings are close: each row's ``k`` best."""
-    cosine = f.vectors[rows] @ f.vectors[far].T  # float32: a sieve, the exact test follows
-    r, c = np.nonzero(cosine >= FAR_COSINE - 1e-3)
+    """Return, for each of ``rows``, its far partners (dated more than ``max_gap_days`` and
+    at most ``far_gap_days`` earlier) among the ``k`` closest in embedding, with a positive
+    similarity; the full similarity is computed for those pairs only."""
+    # float32 cosines rounded well above their rounding error: a sieve, not the score
+    cosine = np.round(f.vectors[rows] @ f.vectors[far].T, 4)
+    gap = f.ordinals[rows][:, None] - f.ordinals[far][None, :]
+    cosine[(gap <= max_gap_days) | (gap > far_gap_days)] = -1.0
+    r, c = np.nonzero(_best(cosine - (FAR_COSINE - 1e-3) + 1e-9, k))
     i, j = rows[r], far[c]
     s = pair_similarity(f, i, j, max_gap_days=max_gap_days, far_gap_days=far_gap_days)
     keep = s > 0.0
-    r, i, j, s = r[keep], i[keep], j[keep], s[keep]
-    if len(s) == 0:
-        return i, j, s
-    # each row's k best: rank the pairs by row, then by similarity (best first)
-    order = np.lexsort((-s, r))
-    r, i, j, s = r[order], i[order], j[order], s[order]
-    starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
-    counts = np.diff(np.r_[starts, len(r)])
-    rank = np.arange(len(r)) - np.repeat(starts, counts)
-    last = np.minimum(counts, k) - 1
-    kth = s[np.repeat(starts + last, counts)]
-    keep = (rank < k) | (s >= kth)
     return i[keep], j[keep], s[keep]
 
 
@@ -103,21 +103,21 @@ def candidate_edges(
     """Return candidate pairs as arrays ``(i, j, sim)`` with ``i < j``, sorted, no repeats.
 
     Only pairs with a positive similarity are candidates; each article brings its
-    ``k`` most similar partners within ``max_gap_days`` (and undated ones), and its
-    ``k`` most similar further away, and any tied with the k-th (so the pairs do not
-    depend on the chunk size or the order of the columns).
+    ``k`` most similar partners within ``max_gap_days`` (and undated ones) and its
+    ``FAR_NEIGHBOURS`` earlier ones closest in embedding further back, and any tied with the last
+    (so the pairs do not depend on the chunk size or the order of the columns).
     """
     found_i, found_j, found_s = [], [], []
     for rows, cols, far in _windows(f, max_gap_days, far_gap_days, chunk):
-        sim = block_similarity(f, rows, cols, max_gap_days=max_gap_days, far_gap_days=far_gap_days)
+        sim = block_similarity(f, rows, cols, max_gap_days=max_gap_days, far_gap_days=max_gap_days)
         sim[rows[:, None] == cols[None, :]] = 0.0  # an article is not its own neighbour
         r, c = np.nonzero(_best(sim, k))
         found_i.append(rows[r])
         found_j.append(cols[c])
         found_s.append(sim[r, c])
-        if len(far) and far_gap_days > max_gap_days:
+        if len(far):
             i, j, s = _far_pairs(
-                f, rows, far, max_gap_days=max_gap_days, far_gap_days=far_gap_days, k=k
+                f, rows, far, max_gap_days=max_gap_days, far_gap_days=far_gap_days, k=FAR_NEIGHBOURS
             )
             found_i.append(i)
             found_j.append(j)

@@ -6,12 +6,13 @@ embeddings of title and lead), share the specific words of the story's opening
 text, and, when both are dated, were published within ``max_gap_days`` of each
 other, or, further apart (up to ``FAR_GAP_DAYS``, a follow-up: a charge, a trial),
 close in meaning (cosine at least ``FAR_COSINE``) and then weighted down
-(``FAR_WEIGHT``), so that a story weeks later needs a stronger likeness. The word weights are not fitted on the corpus: they come from a fixed
-background sample of English (:mod:`briefing.events.background`), so the
-similarity of a pair depends on those two articles only, not on what else is in
-the corpus, and the threshold means the same on any corpus. It is the same whether
-it is computed in the full matrix or in any block of rows and columns
-(:func:`block_similarity`).
+(``FAR_WEIGHT``), so that a story weeks later needs a stronger likeness. The word
+weights are not fitted on the corpus: they come from a fixed background sample of
+English (:mod:`briefing.events.background`), so the similarity of a pair depends
+on those two articles only, not on what else is in the corpus, and the threshold
+means the same on any corpus. It is the same whether it is computed in the full
+matrix, in any block of rows and columns (:func:`block_similarity`) or pair by
+pair (:func:`pair_similarity`).
 """
 
 from __future__ import annotations

@@ -22,8 +22,9 @@ WELLINGTON = make_article(
 
 
 def test_lead_names_skip_sentence_openers_and_stop_words():
-    article = make_article("The fire spread. Crews from Surrey came. Then It rained on Banstead.",
-                           title="Blaze")
+    article = make_article(
+        "The fire spread. Crews from Surrey came. Then It rained on Banstead.", title="Blaze"
+    )
     assert lead_names(article) == frozenset({"surrey", "banstead"})
 
 
