@@ -33,7 +33,7 @@ from .similarity import (
 )
 
 NEIGHBOURS = 50  # candidate partners kept per article
-FAR_NEIGHBOURS = 10  # candidate partners further than the date gap, closest in embedding
+FAR_NEIGHBOURS = NEIGHBOURS  # partners further back than the date gap, closest in embedding
 CHUNK = 256  # articles compared with their window at once
 
 
@@ -50,8 +50,9 @@ def _windows(
     none = np.zeros(0, dtype=order.dtype)
     for start in range(0, len(order), chunk):
         rows = order[start : start + chunk]
-        if start < first_dated:
-            yield rows, order, none
+        if start < first_dated:  # undated rows pair with all; dated ones among them, far too
+            mixed = start + len(rows) > first_dated and far_gap_days > max_gap_days
+            yield rows, order, order[first_dated:] if mixed else none
             continue
         first, last = ordinals[start], ordinals[start + len(rows) - 1]
 
