@@ -33,7 +33,7 @@ from .similarity import (
 )
 
 NEIGHBOURS = 50  # candidate partners kept per article
-FAR_NEIGHBOURS = NEIGHBOURS  # partners further back than the date gap, closest in embedding
+FAR_NEIGHBOURS = 10  # partners further back than the date gap, closest in embedding
 CHUNK = 256  # articles compared with their window at once
 
 

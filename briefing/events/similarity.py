@@ -123,9 +123,14 @@ def _combine(
     embedding = np.clip((cosine - EMBEDDING_FLOOR) / (1 - EMBEDDING_FLOOR), 0.0, 1.0)
     sim = (WEIGHT_EMBEDDING * embedding + WEIGHT_LEAD * lead + WEIGHT_WORDS * word_sim) / _TOTAL
     gap = np.abs(ri - ci)
-    far = (ri != UNDATED) & (ci != UNDATED) & (gap > max_gap_days)
-    kept = (gap <= far_gap_days) & (cosine >= FAR_COSINE)
-    sim = np.where(far, np.where(kept, FAR_WEIGHT * sim, 0.0), sim)
+    far = np.broadcast_to((ri != UNDATED) & (ci != UNDATED) & (gap > max_gap_days), sim.shape)
+    if far.any():
+        if far_gap_days > max_gap_days:
+            kept = np.broadcast_to((gap <= far_gap_days) & (cosine >= FAR_COSINE), sim.shape)
+            sim[far & kept] *= FAR_WEIGHT
+            sim[far & ~kept] = 0.0
+        else:
+            sim[far] = 0.0
     return np.clip(sim, 0.0, 1.0).round(DECIMALS)
 
 
