@@ -15,6 +15,7 @@ against the first) is not a candidate, whatever it scores here.
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 from pathlib import Path
 
@@ -36,6 +37,9 @@ def main() -> None:
     parser.add_argument("--half", default="A", choices=("A", "B"))
     parser.add_argument("--lookback", default="30,60,100,365")
     parser.add_argument("--thresholds", default="0.18,0.22,0.26")
+    parser.add_argument("--named", default="0.15,0.17,0.19,0.21",
+                        help="the least similarity when the leads name the same")
+    parser.add_argument("--cover", default="0.17,0.2,0.25", help="the least name cover")
     args = parser.parse_args()
     corpus = ingest([DATA / "gvc-dev" / "corpus"]).articles
     split, different = scenarios({Path(a.path).name: a for a in corpus})
@@ -44,11 +48,16 @@ def main() -> None:
     different = [c for c in different if side(c[0]) == args.half]
     embedder = CachedEmbedder(get_embedder())
     for days in _numbers(args.lookback, int):
-        for t in _numbers(args.thresholds, float):
-            options = {"lookback_days": days, "threshold": t}
+        for t, named, cover in itertools.product(
+            _numbers(args.thresholds, float), _numbers(args.named, float),
+            _numbers(args.cover, float),
+        ):
+            options = {"lookback_days": days, "threshold": t, "named_threshold": named,
+                       "min_name_cover": cover}
             right = sum(all(continues(a, b, embedder, **options)) for a, b in split)
             new = sum(not any(continues(a, b, embedder, **options)) for a, b in different)
-            print(f"half {args.half} look-back {days:>3} d threshold {t:.2f}: "
+            print(f"half {args.half} look-back {days:>3} d threshold {t:.2f} named {named:.2f} "
+                  f"cover {cover:.2f}: "
                   f"split developing {right}/{len(split)} = {right / len(split):.1%}, "
                   f"different new {new}/{len(different)} = {new / len(different):.1%}",
                   flush=True)

@@ -49,11 +49,11 @@ def weighted_rows(
     texts: Sequence[str], *, analyzer: str | Callable[[str], list[str]] = "word", **options: object
 ) -> sparse.csr_matrix:
     """Return L2-normalised rows of (1 + ln tf) x background idf, one per text."""
+    counts = CountVectorizer(analyzer=analyzer, **options)  # type: ignore[arg-type]
     try:
-        counts = CountVectorizer(analyzer=analyzer, **options).fit(texts)  # type: ignore[arg-type]
+        tf = counts.fit_transform(texts).tocsr().astype(np.float64)  # one pass over the texts
     except ValueError:  # empty vocabulary: no words at all
         return sparse.csr_matrix((len(texts), 1))
-    tf = counts.transform(texts).tocsr().astype(np.float64)
     tf.data = 1.0 + np.log(tf.data)
     weights = np.array([idf(t) for t in counts.get_feature_names_out()], dtype=np.float64)
     return normalize(tf @ sparse.diags(weights), copy=False).tocsr()

@@ -4,12 +4,15 @@ Two articles are about the same event when they are close in meaning (sentence
 embeddings of title and lead), share the specific words of the story's opening
 (title and first ``LEAD_WORDS`` words: what happened, where, who) and of the whole
 text, and, when both are dated, were published within ``max_gap_days`` of each
-other. The word weights are not fitted on the corpus: they come from a fixed
-background sample of English (:mod:`briefing.events.background`), so the
-similarity of a pair depends on those two articles only, not on what else is in
-the corpus, and the threshold means the same on any corpus. It is the same whether
-it is computed in the full matrix or in any block of rows and columns
-(:func:`block_similarity`).
+other, or, further apart (up to ``FAR_GAP_DAYS``, a follow-up: a charge, a trial),
+close in meaning (cosine at least ``FAR_COSINE``) and then weighted down
+(``FAR_WEIGHT``), so that a story weeks later needs a stronger likeness. The word
+weights are not fitted on the corpus: they come from a fixed background sample of
+English (:mod:`briefing.events.background`), so the similarity of a pair depends
+on those two articles only, not on what else is in the corpus, and the threshold
+means the same on any corpus. It is the same whether it is computed in the full
+matrix, in any block of rows and columns (:func:`block_similarity`) or pair by
+pair (:func:`pair_similarity`).
 """
 
 from __future__ import annotations
@@ -32,7 +35,10 @@ WEIGHT_LEAD = 0.50
 WEIGHT_WORDS = 0.40
 EMBEDDING_FLOOR = 0.75  # cosines below this count as unrelated; above, rescaled to [0, 1]
 LEAD_WORDS = 80  # the lead: the title and this many words of the text
-MAX_GAP_DAYS = 10  # dated articles further apart than this are never similar
+MAX_GAP_DAYS = 10  # dated articles at most this far apart: the full similarity
+FAR_GAP_DAYS = 120  # further apart than MAX_GAP_DAYS, up to this: FAR_WEIGHT x it ...
+FAR_WEIGHT = 0.8
+FAR_COSINE = 0.6  # ... when their embeddings are this close; else, and further, 0
 UNDATED = -(10**9)  # the day number of an undated article (far from any date, no overflow)
 _TOTAL = WEIGHT_EMBEDDING + WEIGHT_LEAD + WEIGHT_WORDS
 
@@ -64,21 +70,67 @@ def features(articles: Sequence[Article], vectors: np.ndarray) -> Features:
 
 
 def block_similarity(
-    f: Features, rows: np.ndarray, cols: np.ndarray, *, max_gap_days: int
+    f: Features,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    *,
+    max_gap_days: int,
+    far_gap_days: int = FAR_GAP_DAYS,
 ) -> np.ndarray:
     """Return the combined similarity of articles ``rows`` x ``cols`` (in [0, 1]).
 
-    Pairs dated more than ``max_gap_days`` apart get 0. The diagonal is not set to
-    1 here: :func:`similarity_matrix` does that for a square matrix.
+    Dated pairs more than ``max_gap_days`` apart get ``FAR_WEIGHT`` x it when they are
+    at most ``far_gap_days`` apart and their cosine reaches ``FAR_COSINE``, else 0. The
+    diagonal is not set to 1 here: :func:`similarity_matrix` does that for a square matrix.
     """
     cosine = f.vectors[rows].astype(np.float64) @ f.vectors[cols].astype(np.float64).T
-    embedding = np.clip((cosine - EMBEDDING_FLOOR) / (1 - EMBEDDING_FLOOR), 0.0, 1.0)
     lead = (f.lead[rows] @ f.lead[cols].T).toarray()
     word_sim = (f.words[rows] @ f.words[cols].T).toarray()
+    ri, ci = f.ordinals[rows][:, None], f.ordinals[cols][None, :]
+    return _combine(cosine, lead, word_sim, ri, ci, max_gap_days, far_gap_days)
+
+
+def pair_similarity(
+    f: Features,
+    i: np.ndarray,
+    j: np.ndarray,
+    *,
+    max_gap_days: int,
+    far_gap_days: int = FAR_GAP_DAYS,
+) -> np.ndarray:
+    """Return the combined similarity of the pairs ``(i[n], j[n])``, as :func:`block_similarity`."""
+    if len(i) == 0:
+        return np.zeros(0)
+    cosine = np.einsum(
+        "nd,nd->n", f.vectors[i].astype(np.float64), f.vectors[j].astype(np.float64)
+    )
+    lead = np.asarray(f.lead[i].multiply(f.lead[j]).sum(axis=1)).ravel()
+    word_sim = np.asarray(f.words[i].multiply(f.words[j]).sum(axis=1)).ravel()
+    ri, ci = f.ordinals[i], f.ordinals[j]
+    return _combine(cosine, lead, word_sim, ri, ci, max_gap_days, far_gap_days)
+
+
+def _combine(
+    cosine: np.ndarray,
+    lead: np.ndarray,
+    word_sim: np.ndarray,
+    ri: np.ndarray,
+    ci: np.ndarray,
+    max_gap_days: int,
+    far_gap_days: int,
+) -> np.ndarray:
+    """Weigh the three similarities together and apply the date gap (arrays broadcast)."""
+    embedding = np.clip((cosine - EMBEDDING_FLOOR) / (1 - EMBEDDING_FLOOR), 0.0, 1.0)
     sim = (WEIGHT_EMBEDDING * embedding + WEIGHT_LEAD * lead + WEIGHT_WORDS * word_sim) / _TOTAL
-    ri, ci = f.ordinals[rows], f.ordinals[cols]
-    dated = (ri != UNDATED)[:, None] & (ci != UNDATED)[None, :]
-    sim[dated & (np.abs(ri[:, None] - ci[None, :]) > max_gap_days)] = 0.0
+    gap = np.abs(ri - ci)
+    far = np.broadcast_to((ri != UNDATED) & (ci != UNDATED) & (gap > max_gap_days), sim.shape)
+    if far.any():
+        if far_gap_days > max_gap_days:
+            kept = np.broadcast_to((gap <= far_gap_days) & (cosine >= FAR_COSINE), sim.shape)
+            sim[far & kept] *= FAR_WEIGHT
+            sim[far & ~kept] = 0.0
+        else:
+            sim[far] = 0.0
     return np.clip(sim, 0.0, 1.0).round(DECIMALS)
 
 

@@ -83,7 +83,9 @@ def pair(days_apart: int):
     return [first, second]
 
 
-@pytest.mark.parametrize("days_apart,events", [(0, 1), (1, 1), (10, 1), (11, 2), (30, 2)])
+@pytest.mark.parametrize(
+    "days_apart,events", [(0, 1), (1, 1), (10, 1), (30, 1), (120, 1), (121, 2), (365, 2)]
+)
 def test_near_identical_articles_are_grouped_only_when_close_in_time(days_apart, events):
     articles = pair(days_apart)
 

@@ -12,7 +12,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from briefing.events.cluster import THRESHOLD, Scale, group_events
 from briefing.events.linkage import components, sparse_average_linkage
 from briefing.events.neighbours import candidate_edges
-from briefing.events.similarity import features, similarity_matrix
+from briefing.events.similarity import FAR_GAP_DAYS, features, similarity_matrix
 from tests.conftest import SHARED, make_article
 
 DATA = SHARED / "data"
@@ -78,8 +78,10 @@ def test_candidate_pairs_hold_every_pair_at_the_threshold(real):
 QUAKE = "A magnitude 6.4 earthquake struck near Ferndale in northern California early on Tuesday."
 
 
-@pytest.mark.parametrize("days_apart,events", [(0, 1), (10, 1), (11, 2), (40, 2)])
-def test_similar_events_far_apart_in_time_never_merge(days_apart, events):
+@pytest.mark.parametrize(
+    "days_apart,events", [(0, 1), (10, 1), (11, 1), (120, 1), (121, 2), (400, 2)]
+)
+def test_identical_reports_merge_up_to_the_far_gap_and_never_further(days_apart, events):
     day = dt.date(2022, 12, 20)
     articles = [
         make_article(f"{QUAKE} Report {n}.", date=day + dt.timedelta(days=days_apart * (n % 2)))
@@ -96,7 +98,8 @@ def test_similar_events_far_apart_in_time_never_merge(days_apart, events):
 def test_undated_articles_pair_with_any_date():
     day = dt.date(2022, 12, 20)
     articles = [
-        make_article(f"{QUAKE} Report {n}.", date=None if n == 0 else day + dt.timedelta(n * 40))
+        make_article(f"{QUAKE} Report {n}.",
+                     date=None if n == 0 else day + dt.timedelta(n * (FAR_GAP_DAYS + 10)))
         for n in range(4)
     ]
     vectors = np.ones((4, 8), dtype=np.float32) / np.sqrt(8)
@@ -109,7 +112,7 @@ def test_undated_articles_pair_with_any_date():
         int(a) for a, b in zip(i, j, strict=True) if b == undated
     }
     assert partners == set(range(4)) - {undated}
-    assert len(i) == 3  # dated ones 40 days apart are never paired with each other
+    assert len(i) == 3  # dated ones beyond FAR_GAP_DAYS apart are never paired together
     assert partition(group_events(articles, vectors, scale=SPARSE)) == partition(
         group_events(articles, vectors)
     )

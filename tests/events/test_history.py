@@ -276,3 +276,27 @@ def test_scenario_json_reads_back_unchanged(scenario):
     for day in (1, 2, 3):
         doc = _doc(root, day)
         assert briefing_to_dict(briefing_from_dict(doc)) == doc
+
+
+@pytest.mark.parametrize("named_threshold, expected", [(0.0, {"A": "A"}), (1.0, {})])
+def test_below_the_threshold_the_lead_names_decide(named_threshold, expected):
+    """With the similarity out of the way (threshold 1), day 2's A articles, which name
+    Banstead like day 1's, continue A; D, the fire in Wellington, does not. Without the
+    names' way in (named_threshold 1), nothing matches."""
+    import numpy as np
+
+    from briefing.events.embed import embed_articles
+    from briefing.events.history import match_by_similarity
+    from briefing.records import EarlierEvent, Event
+
+    a1 = _articles("A", 1)
+    today = {"A": Event("A", _articles("A", 2)), "D": Event("D", _articles("D", 3, shift=-1))}
+    earlier = [EarlierEvent(1, days.DAYS[0], "A", tuple(a.id for a in a1), "A", 1)]
+    everything = [*a1, *today["A"].articles, *today["D"].articles]
+    matrix = embed_articles(everything)
+    vectors = {a.id: np.asarray(matrix[n]) for n, a in enumerate(everything)}
+    matches = match_by_similarity(
+        list(today.values()), earlier, {a.id: a for a in a1}, vectors=vectors,
+        threshold=1.0, named_threshold=named_threshold,
+    )
+    assert {k: m.earlier.event_id for k, m in matches.items()} == expected

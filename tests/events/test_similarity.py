@@ -8,7 +8,15 @@ import numpy as np
 import pytest
 
 from briefing.events.background import idf
-from briefing.events.similarity import MAX_GAP_DAYS, block_similarity, features
+from briefing.events.similarity import (
+    FAR_COSINE,
+    FAR_GAP_DAYS,
+    FAR_WEIGHT,
+    MAX_GAP_DAYS,
+    block_similarity,
+    features,
+    pair_similarity,
+)
 from tests.conftest import make_article
 
 PAIR = (
@@ -53,3 +61,34 @@ def test_pair_similarity_does_not_move_with_the_corpus():
 )
 def test_rarer_words_weigh_more(rare, common):
     assert idf(rare) > idf(common) > 0
+
+
+def _dated_pair(days_apart: int, cosine: float) -> float:
+    """Return the similarity of PAIR dated ``days_apart`` apart, with embeddings at ``cosine``."""
+    import datetime as dt
+
+    day = dt.date(2024, 5, 1)
+    pair = [
+        make_article(text, title=title, date=day + dt.timedelta(days=n * days_apart))
+        for n, (title, text) in enumerate(PAIR)
+    ]
+    vectors = np.array([[1.0, 0.0], [cosine, np.sqrt(1 - cosine**2)]])
+    f = features(pair, vectors)
+    block = block_similarity(f, np.array([0]), np.array([1]), max_gap_days=MAX_GAP_DAYS)[0, 0]
+    alone = pair_similarity(f, np.array([0]), np.array([1]), max_gap_days=MAX_GAP_DAYS)[0]
+    assert alone == pytest.approx(block, abs=1e-6)  # pair by pair as in a block
+    return float(block)
+
+
+@pytest.mark.parametrize("cosine", [FAR_COSINE + 0.05, 0.95])
+def test_a_later_report_counts_weighted_down_when_close_in_meaning(cosine):
+    near = _dated_pair(MAX_GAP_DAYS, cosine)
+    assert near > 0.2
+    for days in (MAX_GAP_DAYS + 1, FAR_GAP_DAYS):
+        assert _dated_pair(days, cosine) == pytest.approx(FAR_WEIGHT * near, abs=1e-6)
+    assert _dated_pair(FAR_GAP_DAYS + 1, cosine) == 0.0
+
+
+def test_a_later_report_far_in_meaning_does_not_count():
+    assert _dated_pair(MAX_GAP_DAYS, FAR_COSINE - 0.05) > 0.2
+    assert _dated_pair(MAX_GAP_DAYS + 1, FAR_COSINE - 0.05) == 0.0
