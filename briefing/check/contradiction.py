@@ -16,12 +16,17 @@ difference:
   (a negation cue: not, n't, no, never, without ... within three words before it);
 - **opposite**: the claim has a word whose opposite (:data:`OPPOSITES`) the evidence
   has, and not the word itself;
-- **roles**: two names in both, around a word they share, in swapped order
-  ("Klitschko beat Byrd" / "Byrd beat Klitschko"), the voice unchanged;
+- **roles**: two names (or two words of names) in both, on either side of a word they
+  share, in swapped order ("Klitschko beat Byrd" / "Byrd beat Klitschko"; "Chile's
+  Pinochet ruled Supreme Court" / "Chile's Supreme Court ruled Pinochet"), the voice
+  unchanged;
 - **number**, **date**, **place**: the claim has a number, a weekday, month or year,
   or a name that the evidence has not, in the slot where the evidence has another;
 - **attribution**: the evidence reports the statement as somebody's ("officials
-  said ...") and the claim states it as fact, or gives it to somebody else.
+  said ...") and the claim states it as fact, or gives it to somebody else
+  (``speakers.moved``: the speakers of "said", "told", "according to" compared, a
+  pronoun's person looked for in the sentences ``before`` the evidence), or the claim
+  names a speaker of a statement that the evidence gives to nobody.
 """
 
 from __future__ import annotations
@@ -230,8 +235,8 @@ def _said(tokens: list[_Tok]) -> bool:
 def _attribution(
     claim: list[_Tok], evidence: list[_Tok], before: Sequence[str] | None = None
 ) -> bool:
-    if not _said(evidence):
-        return False
+    if not _said(evidence):  # the claim gives the source's statement to somebody it names
+        return _said(claim) and speakers.names_speaker(claim)
     if not _said(claim):
         return True  # the source reports it as somebody's words; the claim states it
     return speakers.moved(claim, evidence, before)

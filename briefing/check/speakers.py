@@ -96,6 +96,11 @@ def _referents(before: Sequence[str]) -> set[str]:
     return {t.low for sentence in before for t in tokenize(sentence) if t.text[:1].isupper()}
 
 
+def names_speaker(tokens: list[Tok]) -> bool:
+    """Tell whether a sentence names whom it reports ("Smith said", not "police said")."""
+    return bool(_named(speaker(tokens)))
+
+
 def moved(claim: list[Tok], evidence: list[Tok], before: Sequence[str] | None = None) -> bool:
     """Tell whether the claim gives what the evidence reports to another speaker."""
     c_toks, e_toks = speaker(claim), speaker(evidence)
