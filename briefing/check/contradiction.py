@@ -26,7 +26,7 @@ difference:
   said ...") and the claim states it as fact, or gives it to somebody else
   (``speakers.moved``: the speakers of "said", "told", "according to" compared, a
   pronoun's person looked for in the sentences ``before`` the evidence), or the claim
-  names a speaker of a statement that the evidence gives to nobody.
+  names a speaker whom neither the evidence nor the sentences before it name.
 """
 
 from __future__ import annotations
@@ -236,7 +236,7 @@ def _attribution(
     claim: list[_Tok], evidence: list[_Tok], before: Sequence[str] | None = None
 ) -> bool:
     if not _said(evidence):  # the claim gives the source's statement to somebody it names
-        return _said(claim) and speakers.names_speaker(claim)
+        return _said(claim) and speakers.unsourced(claim, evidence, before)
     if not _said(claim):
         return True  # the source reports it as somebody's words; the claim states it
     return speakers.moved(claim, evidence, before)

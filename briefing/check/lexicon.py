@@ -99,3 +99,10 @@ GROUPS = frozenset(
     """officials police authorities sources witnesses prosecutors investigators officers
     deputies residents neighbors neighbours relatives experts analysts troopers""".split()
 )
+# Verbs that may report somebody's words, besides SAYING (wider: often an action too).
+REPORTING = SAYING | frozenset(
+    """wrote writes write tweeted tweets posted posts announced announces stated states added
+    adds explained explains noted notes declared declares confirmed confirms revealed reveals
+    admitted admits denied denies acknowledged acknowledges stressed stresses urged urges
+    replied replies responded responds reported reports quoted""".split()
+)

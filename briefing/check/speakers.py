@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .lexicon import GROUPS, MONTHS, SAYING, SPEAKERS, SUBJECT_PRONOUNS, TITLES, WEEKDAYS
+from .lexicon import GROUPS, MONTHS, REPORTING, SAYING, SPEAKERS, SUBJECT_PRONOUNS, TITLES, WEEKDAYS
 from .tokens import PAUSE, STOP, Tok, is_name, tokenize
 
 _BETWEEN = frozenset(
@@ -96,9 +96,17 @@ def _referents(before: Sequence[str]) -> set[str]:
     return {t.low for sentence in before for t in tokenize(sentence) if t.text[:1].isupper()}
 
 
-def names_speaker(tokens: list[Tok]) -> bool:
-    """Tell whether a sentence names whom it reports ("Smith said", not "police said")."""
-    return bool(_named(speaker(tokens)))
+def unsourced(claim: list[Tok], evidence: list[Tok], before: Sequence[str] | None) -> bool:
+    """Tell whether the claim names a speaker of what the evidence states without one,
+    and neither the evidence nor the sentences before it name that speaker (a quote's
+    second sentence is the speaker's too: "Zelensky wrote: ... In particular, ...")."""
+    named = _named(speaker(claim))
+    if not named or any(t.low in REPORTING for t in evidence):
+        return False
+    around = {t.low for t in evidence}
+    for sentence in before or ():
+        around.update(t.low for t in tokenize(sentence))
+    return not (named & around)
 
 
 def moved(claim: list[Tok], evidence: list[Tok], before: Sequence[str] | None = None) -> bool:

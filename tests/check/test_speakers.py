@@ -111,6 +111,14 @@ def test_a_named_speaker_that_the_source_does_not_give_is_attribution():
                                             plain)
 
 
+def test_a_quote_goes_on_in_the_sentence_after_the_one_that_names_its_speaker():
+    claim = "Zelensky said he and Biden will discuss cooperation with the US."
+    evidence = "In particular, the president and I will discuss cooperation with the US."
+    before = ("Zelensky took to Twitter and wrote, “On my way to the US.",)
+    assert "attribution" not in differences(claim, evidence, before)
+    assert "attribution" in differences(claim, evidence, ())
+
+
 SOURCE = (
     "Andrew Lansley, the Conservative health spokesman, attacked the plan on Tuesday. "
     "He said the ban on smoking in pubs would cost jobs across the country. "
