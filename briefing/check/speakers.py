@@ -8,11 +8,16 @@ words of its evidence to somebody else:
 
 - both name a person or body: their name words (titles and words like "police" left
   out) share nothing ("Bush said" / "Stephen Hadley said");
-- one names somebody, the other only a kind of speaker ("Chief Altgelt said" /
-  "police said"): they share no word at all;
-- the evidence has only a pronoun ("He said ..."): none of the claim's name words
-  is a name in the sentences before the evidence (``before``), the ones the pronoun
-  can stand for; without them nothing is said to differ.
+- the evidence gives them to a group (``lexicon.GROUPS``: "police said", "officials
+  said"), the claim to somebody named: they share no word ("Chief Altgelt said";
+  "Michigan State Police said" shares "police");
+- the evidence has a pronoun or a kind of speaker ("He said", "the company said"): none
+  of the claim's name words stands for it in the sentences before the evidence
+  (``before``: the last named speaker there, else any capitalised word); without those
+  sentences nothing is said to differ.
+
+:func:`unsourced` tells whether a claim names a speaker for what its evidence states
+without one, a speaker that neither the evidence nor the sentences before it name.
 """
 
 from __future__ import annotations
@@ -23,8 +28,8 @@ from .lexicon import GROUPS, MONTHS, REPORTING, SAYING, SPEAKERS, SUBJECT_PRONOU
 from .tokens import PAUSE, STOP, Tok, is_name, tokenize
 
 _BETWEEN = frozenset(
-    """also later earlier previously then have has had had would will has reportedly repeatedly
-    once again further yesterday today""".split()
+    """also later earlier previously then have has had would will reportedly repeatedly once
+    again further yesterday today""".split()
 )  # words that may stand between a speaker and its verb ("police have said")
 
 
