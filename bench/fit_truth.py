@@ -22,8 +22,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score, roc_auc_score
 
 from briefing.check import calibrated
+from briefing.check.compare import _split, as_articles
 from briefing.check.facts import vocabulary
 from briefing.check.judge import examine, sentence_support
+from briefing.check.verify import preceding
 
 C = 0.3  # inverse regularisation strength
 
@@ -32,15 +34,18 @@ def read(path: str) -> tuple[list[dict], list[dict]]:
     """Return the human-judged rows and the perturbation rows, with their features."""
     human, perturbed = [], []
     known: dict[str, object] = {}
+    context: dict[str, dict[str, tuple[str, ...]]] = {}
     for line in open(path, encoding="utf-8"):
         row = json.loads(line)
         article = row["article"]
         if article not in known:
             known[article] = vocabulary(article)
+            context[article] = preceding(_split(as_articles([article])[0]))
         row["features"], row["old"] = [], []
         for sentence, evidence in zip(row["sentences"], row["evidence"], strict=True):
             evidence = [(t, s) for t, s in evidence]
-            facts, novel, _, _, found = examine(sentence, evidence, known[article])  # type: ignore[arg-type]
+            facts, novel, _, _, found = examine(
+                sentence, evidence, known[article], before=context[article])  # type: ignore[arg-type]
             row["features"].append([found[f] for f in calibrated.FEATURES])
             best = evidence[0][1] if evidence else 0.0
             row["old"].append(sentence_support(best, len(facts), len(novel)))

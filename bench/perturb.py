@@ -11,7 +11,8 @@ itself: must be supported) or one alteration that its own article contradicts:
 - ``date``: a weekday or month changed;
 - ``place``: a place (a gazetteer of countries, US states and large cities) changed;
 - ``attribution dropped``: "X said (that) Y" / "Y, X said" / "according to X, Y" -> "Y";
-- ``attribution moved``: "A said" -> "B said", B another name of the same article.
+- ``attribution moved``: "A said" -> "B said", B another name of the same article
+  (sharing no word with A; never where A is a pronoun, which B may stand for).
 
 Sentences come from wikinews-dev (articles of many outlets) and gvc-dev, 8 to 40
 words, ending a sentence; each kind takes at most ``per_kind`` cases, at most two
@@ -203,15 +204,25 @@ _SPEAKER = re.compile(r"\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})\s+(?:said|says|to
                       r"\b(?:said|says)\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})\b")
 
 
+_PRONOUNS = frozenset("he she it they i we".split())
+
+
 def move_attribution(s: str, source: str) -> str | None:
-    """Give an attributed sentence to another speaker of the same article."""
+    """Give an attributed sentence to another speaker of the same article.
+
+    Not where the speaker is a pronoun ("He said ..."): the article's other speaker may
+    be the very person it stands for, and the claim then still says what the article
+    says. The other speaker shares no word with the first ("Jan Egeland" is not another
+    speaker than "Mr Egeland", nor "Michigan State Police" than "police").
+    """
     found = attribution(s)
-    if not found:
+    if not found or found[0].lower() in _PRONOUNS:
         return None
     who = found[0]
+    taken = {w.lower() for w in who.split()}
     speakers = [a or b for a, b in _SPEAKER.findall(source)]
     others = [n for n in dict.fromkeys(speakers)
-              if n not in who and who not in n and n.split()[0] not in _NOT_NAMES]
+              if not taken & {w.lower() for w in n.split()} and n.split()[0] not in _NOT_NAMES]
     return s.replace(who, others[0], 1) if others else None
 
 

@@ -113,6 +113,13 @@ def test_role_place_and_speaker_changes_use_the_article():
     assert moved == "Jones said the fight was fair and square."
 
 
+def test_attribution_is_not_moved_to_whom_a_pronoun_may_stand_for_nor_to_the_same_speaker():
+    source = "Mr Egeland spoke. He said aid was slow. Jan Egeland said so, and Jones said no."
+    assert move_attribution("He said aid was slow to arrive in Aceh.", source) is None
+    moved = move_attribution("Mr Egeland said aid was slow to arrive in Aceh.", source)
+    assert moved == "Jones said aid was slow to arrive in Aceh."
+
+
 def test_section_renders_a_markdown_table():
     s = Section("T", ("a", "b"), rows=[("x", 0.5), ("y", float("nan"))], notes=["n"])
     text = s.markdown()

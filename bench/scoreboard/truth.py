@@ -129,6 +129,12 @@ def _perturbed(embedder: object, quick: bool) -> Section:
         share = sum(v) / len(v) if v else float("nan")
         target = ">= 95% supported" if kind == "as written" else "<= 10% supported"
         section.rows.append((kind, len(v), f"{share:.1%}", f"{1 - share:.1%}", target))
+    section.notes.append(
+        "attribution moved: never a pronoun's statement (the other speaker may be the very "
+        "person it stands for) nor to a speaker sharing a word with the first ('Jan Egeland' "
+        "for 'Mr Egeland'): such claims say what the article says (before abf8d25 they "
+        "counted, and were most of what stayed supported)"
+    )
     return section
 
 

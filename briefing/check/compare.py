@@ -36,7 +36,7 @@ from .metrics import (
     rouge,
     summary_tokens,
 )
-from .verify import SourceSentence, preselect, support_matrix
+from .verify import SourceSentence, preceding, preselect, support_matrix
 
 MAX_EVIDENCE = 3
 MAX_SOURCE_CHARS = 50_000_000  # all sources together; more is refused
@@ -167,6 +167,7 @@ def compare_summary(
     matrix = support_matrix(sentences, pool, embedder=embedder)
     joined = "\n".join(f"{a.title}\n{a.text}" for a in articles)
     known = vocabulary(joined)
+    before = preceding([s for part in split for s in part])
     checks = []
     for q, text in enumerate(sentences):
         order = np.argsort(-matrix[q], kind="stable")[:MAX_EVIDENCE]
@@ -174,7 +175,7 @@ def compare_summary(
             SourceRef(pool[i].article_id, pool[i].position, pool[i].text, _round(matrix[q, i]))
             for i in order
         ]
-        j = judge(text, [(r.sentence, r.score) for r in refs], known)
+        j = judge(text, [(r.sentence, r.score) for r in refs], known, before=before)
         if j.against:  # the contradicting sentence first: it is the evidence that matters
             refs.insert(0, refs.pop(j.against))
         checks.append(SentenceCheck(q + 1, text, j.alignment, j.support, j.verdict, tuple(refs),

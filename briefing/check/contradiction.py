@@ -16,63 +16,43 @@ difference:
   (a negation cue: not, n't, no, never, without ... within three words before it);
 - **opposite**: the claim has a word whose opposite (:data:`OPPOSITES`) the evidence
   has, and not the word itself;
-- **roles**: two names in both, around a word they share, in swapped order
-  ("Klitschko beat Byrd" / "Byrd beat Klitschko"), the voice unchanged;
+- **roles**: two names (or two words of names) in both, on either side of a word they
+  share, in swapped order ("Klitschko beat Byrd" / "Byrd beat Klitschko"; "Chile's
+  Pinochet ruled Supreme Court" / "Chile's Supreme Court ruled Pinochet"), the voice
+  unchanged;
 - **number**, **date**, **place**: the claim has a number, a weekday, month or year,
   or a name that the evidence has not, in the slot where the evidence has another;
 - **attribution**: the evidence reports the statement as somebody's ("officials
-  said ...") and the claim states it as fact, or gives it to somebody else.
+  said ...") and the claim states it as fact, or gives it to somebody else
+  (``speakers.moved``: the speakers of "said", "told", "according to" compared, a
+  pronoun's person looked for in the sentences ``before`` the evidence), or the claim
+  names a speaker whom neither the evidence nor the sentences before it name.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+from . import speakers
 from .facts import stem as _stem
-from .lexicon import MONTHS, OPENERS, OPPOSITES, SAYING, SPEAKERS, WEEKDAYS
+from .lexicon import MONTHS, OPPOSITES, SAYING, WEEKDAYS
+from .tokens import PAUSE as _PAUSE
+from .tokens import STOP as _STOP
+from .tokens import Tok as _Tok
+from .tokens import is_name
+from .tokens import names as _names
+from .tokens import tokenize as _tokens
 
 KINDS = ("negation", "opposite", "roles", "number", "date", "place", "attribution")
 
-_TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|\d+(?:[.,:]\d+)*|[,;:()]")
-_PAUSE = frozenset(",;:()")  # punctuation that ends a negation's scope
 NEGATIONS = frozenset("not no never none nobody nothing neither nor without cannot n't".split())
 _SKIP = frozenset(
     """a an the to be been being is are was were am has have had do does did will would can
     could should may might must shall also yet ever even still any anyone anything more longer
     so too very just only really always""".split()
 )
-_STOP = frozenset(
-    """a an the of in on at to for from by with and or but as that this these those it its he
-    she they them his her their we our you your i be been being is are was were am has have had
-    do does did will would can could should may might must shall which who whom whose what when
-    where there here than then so if into about over after before while also""".split()
-)
-@dataclass(frozen=True, slots=True)
-class _Tok:
-    text: str  # as written
-    low: str  # lower case
-    cap: bool  # written with a capital, not opening the sentence
-
-
-def _tokens(sentence: str) -> list[_Tok]:
-    found = []
-    for n, m in enumerate(_TOKEN.finditer(sentence.replace("n’t", "n't"))):
-        word = m.group()
-        if word.lower().endswith("n't"):
-            stem = word[:-3]
-            if stem.lower() in ("ca", "wo"):
-                stem = {"ca": "can", "wo": "will"}[stem.lower()]
-            found.append(_Tok(stem, stem.lower(), False))
-            found.append(_Tok("n't", "n't", False))
-            continue
-        word = re.sub(r"['’]s$", "", word)
-        cap = word[:1].isupper() and (n > 0 or word.lower() not in OPENERS)
-        found.append(_Tok(word, word.lower(), cap))
-    return found
 
 
 def _content(tokens: Iterable[_Tok]) -> set[str]:
@@ -126,21 +106,48 @@ def _opposite(claim: list[_Tok], evidence: list[_Tok]) -> bool:
     return False
 
 
-def _names(tokens: list[_Tok]) -> list[tuple[int, str]]:
-    """Return (position, name) of capitalised runs not opening the sentence."""
-    found, run, start = [], [], 0
-    for i, t in enumerate([*tokens, _Tok("", "", False)]):
-        if t.cap and t.low not in WEEKDAYS and t.low not in MONTHS and not t.text.isdigit():
-            if not run:
-                start = i
-            run.append(t.low)
-        elif run:
-            found.append((start, " ".join(run)))
-            run = []
-    return found
+def _voice_changed(claim: list[_Tok], evidence: list[_Tok]) -> bool:
+    """"A beat B" / "B was beaten by A": the actors' order tells nothing then."""
+    return any(t.low == "by" for t in claim) != any(t.low == "by" for t in evidence)
+
+
+def _once(tokens: list[_Tok], keep) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Positions of the words picked by ``keep`` that the sentence has exactly once."""
+    seen = Counter(t.low for t in tokens)
+    return {t.low: i for i, t in enumerate(tokens) if keep(t) and seen[t.low] == 1}
+
+
+def _crossed(claim: list[_Tok], evidence: list[_Tok]) -> bool:
+    """Two name words of both sentences stand on either side of a word they share (the
+    predicate), in one order in the claim and the other in the evidence: the actors of
+    "Chile's Supreme Court ruled Pinochet could face charges" swapped, as "Chile's
+    Pinochet ruled Supreme Court could face charges", even where a swap splits a name."""
+    c_names, e_names = _once(claim, is_name), _once(evidence, is_name)
+    shared = [n for n in c_names if n in e_names]
+    if len(shared) < 2:
+        return False
+
+    def pivot(t: _Tok) -> bool:
+        return not t.cap and t.low not in _STOP and t.low not in _PAUSE and t.low not in _SKIP
+
+    c_piv, e_piv = _once(claim, pivot), _once(evidence, pivot)
+    pivots = [(c_piv[w], e_piv[w]) for w in c_piv if w in e_piv]
+    for i, a in enumerate(shared):
+        for b in shared[i + 1 :]:
+            ca, cb, ea, eb = c_names[a], c_names[b], e_names[a], e_names[b]
+            if (ca < cb) == (ea < eb):
+                continue
+            if any(min(ca, cb) < cp < max(ca, cb) and min(ea, eb) < ep < max(ea, eb)
+                   for cp, ep in pivots):
+                return True
+    return False
 
 
 def _roles(claim: list[_Tok], evidence: list[_Tok]) -> bool:
+    if _voice_changed(claim, evidence):
+        return False
+    if _crossed(claim, evidence):
+        return True
     c_names: dict[str, int] = {}
     e_names: dict[str, int] = {}
     for p, n in _names(claim):
@@ -150,10 +157,6 @@ def _roles(claim: list[_Tok], evidence: list[_Tok]) -> bool:
     shared = [n for n in c_names if n in e_names]
     if len(shared) < 2:
         return False
-    c_by = any(t.low == "by" for t in claim)
-    e_by = any(t.low == "by" for t in evidence)
-    if c_by != e_by:
-        return False  # the voice changed: "A beat B" / "B was beaten by A"
     c_low = [_stem(t.low) if t.low not in _PAUSE else "" for t in claim]
     e_low = [_stem(t.low) if t.low not in _PAUSE else "" for t in evidence]
     for i, a in enumerate(shared):
@@ -225,35 +228,28 @@ def _place(claim: list[_Tok], evidence: list[_Tok]) -> bool:
     return False
 
 
-def _speaker(tokens: list[_Tok]) -> tuple[bool, set[str]]:
-    """Return whether the sentence attributes what it says, and the speakers' words."""
-    said = [i for i, t in enumerate(tokens) if t.low in SAYING]
-    if not said:
-        return False, set()
-    names = _names(tokens)
-    who = set()
-    for i in said:
-        for p, n in names:
-            if abs(p - i) <= 4:
-                who.update(n.split())
-        for j in range(max(0, i - 4), min(len(tokens), i + 4)):
-            if tokens[j].low in SPEAKERS:
-                who.add(tokens[j].low)
-    return True, who
+def _said(tokens: list[_Tok]) -> bool:
+    return any(t.low in SAYING for t in tokens)
 
 
-def _attribution(claim: list[_Tok], evidence: list[_Tok]) -> bool:
-    e_said, e_who = _speaker(evidence)
-    if not e_said:
-        return False
-    c_said, c_who = _speaker(claim)
-    if not c_said:
+def _attribution(
+    claim: list[_Tok], evidence: list[_Tok], before: Sequence[str] | None = None
+) -> bool:
+    if not _said(evidence):  # the claim gives the source's statement to somebody it names
+        return _said(claim) and speakers.unsourced(claim, evidence, before)
+    if not _said(claim):
         return True  # the source reports it as somebody's words; the claim states it
-    return bool(c_who) and bool(e_who) and not (c_who & e_who)
+    return speakers.moved(claim, evidence, before)
 
 
-def differences(claim: str, evidence: str) -> tuple[str, ...]:
-    """Return the kinds of difference (:data:`KINDS`) between a claim and an evidence sentence."""
+def differences(
+    claim: str, evidence: str, before: Sequence[str] | None = None
+) -> tuple[str, ...]:
+    """Return the kinds of difference (:data:`KINDS`) between a claim and an evidence sentence.
+
+    ``before``: the sentences before the evidence in its source, where a pronoun that
+    speaks in the evidence ("He said ...") finds whom it stands for (None: unknown).
+    """
     c, e = _tokens(claim), _tokens(evidence)
     found = []
     if _negation(c, e):
@@ -268,6 +264,6 @@ def differences(claim: str, evidence: str) -> tuple[str, ...]:
         found.append("date")
     if _place(c, e):
         found.append("place")
-    if _attribution(c, e):
+    if _attribution(c, e, before):
         found.append("attribution")
     return tuple(found)

@@ -22,7 +22,7 @@ scores 1. ``SUPPORTED_MIN`` is its cut.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..text import words
@@ -73,7 +73,11 @@ def sentence_support(alignment: float, facts: int, novel: int) -> float:
 
 
 def examine(
-    sentence: str, evidence: Sequence[tuple[str, float]], known: Vocabulary
+    sentence: str,
+    evidence: Sequence[tuple[str, float]],
+    known: Vocabulary,
+    *,
+    before: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[tuple[str, ...], tuple[str, ...], int | None, tuple[str, ...], dict[str, float]]:
     """Return what the judge weighs: facts and novel words in no source, the index of the
     contradicting evidence and what differs (None and () when nothing does), and the
@@ -82,7 +86,8 @@ def examine(
     named = {w for fact in facts for w in words(fact)}
     novel = tuple(w for w in novel_words(sentence, known) if w not in named)
     same = [(i, text) for i, (text, score) in enumerate(evidence) if score >= SAME_CLAIM_MIN]
-    found = [(i, differences(sentence, text)) for i, text in same]
+    found = [(i, differences(sentence, text, None if before is None else before.get(text, ())))
+             for i, text in same]
     # Contradicted when the closest evidence differs and no evidence about as close
     # (within CLOSE_MARGIN) says it plainly: a weaker match that shares only part of the
     # claim ("Putin left for Belarus") does not clear "officials said Putin went to ...".
@@ -99,10 +104,18 @@ def examine(
 
 
 def judge(
-    sentence: str, evidence: Sequence[tuple[str, float]], known: Vocabulary
+    sentence: str,
+    evidence: Sequence[tuple[str, float]],
+    known: Vocabulary,
+    *,
+    before: Mapping[str, Sequence[str]] | None = None,
 ) -> Judgement:
-    """Judge ``sentence`` against its ``evidence``: (source sentence, score), best first."""
-    facts, novel, against, kinds, signals = examine(sentence, evidence, known)
+    """Judge ``sentence`` against its ``evidence``: (source sentence, score), best first.
+
+    ``before`` maps an evidence sentence to the sentences before it in its source
+    (``verify.preceding``), where a pronoun that speaks in it finds its person.
+    """
+    facts, novel, against, kinds, signals = examine(sentence, evidence, known, before=before)
     best = evidence[0][1] if evidence else 0.0
     support = round(calibrated.support(signals), 3)
     if best >= 1.0 and not kinds and not facts:  # a source sentence copied as it is

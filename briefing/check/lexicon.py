@@ -82,3 +82,27 @@ SPEAKERS = frozenset(
     ministry government experts analysts residents neighbors neighbours relatives family
     statement""".split()
 )
+# Words of a speaker's title, not of a name ("Sheriff Mike Waguespack", "Mr Egeland").
+TITLES = frozenset(
+    """mr mrs ms dr sir dame lord president vice prime minister secretary chief sheriff officer
+    lt sgt sergeant captain capt lieutenant detective judge justice governor gov senator sen rep
+    representative congressman congresswoman prosecutor attorney general gen mayor director
+    chairman chairwoman chair leader deputy commissioner commander inspector superintendent
+    constable coroner spokesman spokeswoman spokesperson ambassador king queen prince pope
+    foreign defense defence interior health state district county city shadow former acting
+    pastor reverend rev father bishop coach professor prof trooper""".split()
+)
+# Who a pronoun before "said" may stand for is found in the sentences before it.
+SUBJECT_PRONOUNS = frozenset("he she it they i we".split())
+# Speakers that are many people or a body, never the one person a claim may name instead.
+GROUPS = frozenset(
+    """officials police authorities sources witnesses prosecutors investigators officers
+    deputies residents neighbors neighbours relatives experts analysts troopers""".split()
+)
+# Verbs that may report somebody's words, besides SAYING (wider: often an action too).
+REPORTING = SAYING | frozenset(
+    """wrote writes write tweeted tweets posted posts announced announces stated states added
+    adds explained explains noted notes declared declares confirmed confirms revealed reveals
+    admitted admits denied denies acknowledged acknowledges stressed stresses urged urges
+    replied replies responded responds reported reports quoted""".split()
+)

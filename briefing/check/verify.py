@@ -29,6 +29,7 @@ from .injection import is_instruction
 CITE_MIN = 0.55  # evidence at or above this score is cited
 MAX_EVIDENCE = 3
 ALIGN_SOURCES = 400  # embed at most about this many source sentences per event
+BEFORE = 2  # sentences before an evidence sentence where a pronoun's person is looked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,25 @@ def source_sentences(articles: Sequence[Article]) -> list[SourceSentence]:
         found.extend(
             SourceSentence(a.id, i, s) for i, s in enumerate(parts) if not is_instruction(s)
         )
+    return found
+
+
+def preceding(
+    sources: Sequence[SourceSentence], *, count: int = BEFORE
+) -> dict[str, tuple[str, ...]]:
+    """Map each source sentence to the ``count`` sentences before it in its article.
+
+    Whom a pronoun stands for ("He said ...") is found there (``speakers.moved``); a
+    sentence found in several articles keeps its first context.
+    """
+    found: dict[str, tuple[str, ...]] = {}
+    for n, s in enumerate(sources):
+        if s.text in found:
+            continue
+        start = n
+        while start > 0 and n - start < count and sources[start - 1].article_id == s.article_id:
+            start -= 1
+        found[s.text] = tuple(t.text for t in sources[start:n])
     return found
 
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ..check.facts import vocabulary
 from ..check.judge import judge
-from ..check.verify import align, source_text
+from ..check.verify import align, preceding, source_sentences
 from ..events.embed import Embedder
 from ..records import Article, Draft, Dropped, Sentence, Summary
 from ..text import word_count
@@ -152,10 +152,12 @@ def check_sentences(
     """
     kept: list[Sentence] = []
     dropped: list[Dropped] = []
-    known = vocabulary(source_text(articles))
+    sources = source_sentences(articles)
+    known = vocabulary("\n".join(s.text for s in sources))  # as verify.source_text
+    before = preceding(sources)
     for alignment in align(sentences, articles, embedder=embedder):
         evidence = list(dict.fromkeys((e.sentence, e.score) for e in alignment.evidence))
-        verdict = judge(alignment.text, evidence, known)
+        verdict = judge(alignment.text, evidence, known, before=before)
         if verdict.verdict == "contradicted" or verdict.unsupported_facts:
             dropped.append(Dropped(alignment.text, verdict.reason))
         elif not alignment.citations:
