@@ -5,10 +5,10 @@ scoring), words, sentences, the share of model sentences the guard dropped, inve
 names and numbers, and seconds per event; with --dump, every digest as JSON lines.
 
     python bench/tune_prompts.py --backend llama [--prompt-dir DIR] [--half A] [--events 24]
-        [--no-revise]
+        [--revise]
 
 "dropped" counts sentences of the shipped digests the guard removed, "revised" the events
-whose first draft lost a sentence and were written again (``--no-revise``: never).
+whose first draft lost a sentence and were written again (only with ``--revise``).
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ def main() -> None:
     parser.add_argument("--max-words", type=int, default=90)
     parser.add_argument("--dump", type=Path)
     parser.add_argument("--names", help="only these events (comma-separated, e.g. wn003,wn010)")
-    parser.add_argument("--no-revise", action="store_true",
-                        help="ship the first draft minus what the guard drops (no second try)")
+    parser.add_argument("--revise", action="store_true",
+                        help="a draft that loses a sentence is written again (revise=True)")
     args = parser.parse_args()
     from rouge_score import rouge_scorer
 
@@ -48,10 +48,10 @@ def main() -> None:
 
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
     embedder = Embedder()
-    options = {"prompt_dir": args.prompt_dir} if args.prompt_dir else {}
+    options: dict[str, object] = {"prompt_dir": args.prompt_dir} if args.prompt_dir else {}
+    if args.revise:
+        options["revise"] = True
     summarizer = get_summarizer(args.backend, **options)
-    if args.no_revise:
-        summarizer.revise = lambda *_args, **_kwargs: None  # type: ignore[attr-defined]
     rows = []
     dump = args.dump.open("w", encoding="utf-8") if args.dump else None
     begin = time.perf_counter()

@@ -65,10 +65,11 @@ def run(embedder: object, quick: bool = False, *, max_words: int = 90) -> list[S
     from briefing.events.cluster import single_event
     from briefing.events.embed import embed_articles
     from briefing.summarize import get_summarizer, summarize_event
+    from briefing.summarize.registry import resolve_backend
 
     from .digests import LAST_SECONDS, load_events
 
-    backend = Config().backend  # the default backend
+    backend = resolve_backend(Config().backend)  # the default backend on this CPU
     started = time.perf_counter()
     model, flags = cpu()
     section = Section(

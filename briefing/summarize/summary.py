@@ -76,7 +76,8 @@ def check_draft(
 
     kept, dropped = check_sentences(draft.sentences, articles, embedder=embedder)
     revise = getattr(summarizer, "revise", None)
-    if dropped and callable(revise):  # one more try, told what was removed and why
+    asks = getattr(summarizer, "revise_drops", True)  # the model backends: when built so
+    if dropped and callable(revise) and asks:  # one more try, told what was removed and why
         second = revise(draft, dropped, max_words=max_words)
         if second is not None:
             kept2, dropped2 = check_sentences(second.sentences, articles, embedder=embedder)

@@ -46,6 +46,7 @@ class HFSummarizer(ChatSummarizer):
         prompt_dir: Path | None = None,
         progress: Progress | None = None,
         source_tokens: int = 450,
+        revise: bool = False,
         prompt_lookup: int | Literal["auto"] | None = "auto",
         dtype: str = "auto",
         batch_size: int | None = None,
@@ -59,7 +60,10 @@ class HFSummarizer(ChatSummarizer):
         except ImportError as e:
             raise BriefingError("the hf backend needs: pip install 'briefing[hf]'") from e
         super().__init__(
-            max_new_tokens=max_new_tokens, source_tokens=source_tokens, prompt_dir=prompt_dir
+            max_new_tokens=max_new_tokens,
+            source_tokens=source_tokens,
+            prompt_dir=prompt_dir,
+            revise=revise,
         )
         if dtype not in {"auto", "bfloat16", "float32", "mixed"}:
             raise ModelError(f"unknown dtype {dtype!r}; choose auto, bfloat16, float32 or mixed")

@@ -68,6 +68,7 @@ class LlamaSummarizer(ChatSummarizer):
         prompt_dir: Path | None = None,
         progress: Progress | None = None,
         source_tokens: int = 450,
+        revise: bool = False,
         threads: int | None = None,
     ) -> None:
         try:
@@ -79,7 +80,10 @@ class LlamaSummarizer(ChatSummarizer):
                 '(it compiles; on x86 set CMAKE_ARGS="-DGGML_NATIVE=OFF", see the README)'
             ) from e
         super().__init__(
-            max_new_tokens=max_new_tokens, source_tokens=source_tokens, prompt_dir=prompt_dir
+            max_new_tokens=max_new_tokens,
+            source_tokens=source_tokens,
+            prompt_dir=prompt_dir,
+            revise=revise,
         )
         path = find_gguf(
             model or DEFAULT_MODEL,
