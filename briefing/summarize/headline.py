@@ -34,6 +34,7 @@ from ..check.facts import Vocabulary, stem, unsupported_facts, vocabulary
 from ..check.verify import source_sentences, source_text
 from ..records import Article, Dropped
 from ..text import joined_words, word_count, words
+from .select import WEB_FURNITURE
 
 HEADLINE_WORDS = 14
 REWRITES = 2  # a HeadlineWriter's tries after the backend's own headline
@@ -50,6 +51,7 @@ _CLAUSE = re.compile(
     r"from|because|despite|before|during|since|until|when|where|which|who)\s)",
     re.IGNORECASE,
 )
+_SITE = re.compile(r"\.(?:org|net|co\.uk)\b|\s[>|»]\s", re.IGNORECASE)  # site name, breadcrumb
 _TOKEN = re.compile(r"\d[\d.,]*\d|\d|[A-Z][\w’'.-]*")
 _WORD = re.compile(r"\w+(?:[.,'’]\w+)*")
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -164,13 +166,22 @@ def problems(
     return None
 
 
+def title_furniture(title: str) -> bool:
+    """Return whether a title is a web page's furniture, not a headline: an address,
+    "not found", a site's name ("Pacifica.org") or a breadcrumb ("Box Office Mojo >
+    People > Michael Keaton")."""
+    return bool(WEB_FURNITURE.search(title) or _SITE.search(title))
+
+
 def representative_title(articles: Sequence[Article]) -> str:
     """Return the title closest to the other titles (rapidfuzz token-sort ratio, summed).
 
-    This is one outlet's title, used only when no written headline stands. Without
-    titles, the lead article's first sentence, its final period removed.
+    This is one outlet's title, used only when no written headline stands; titles that
+    are web furniture (``title_furniture``) only when every title is. Without titles,
+    the lead article's first sentence, its final period removed.
     """
     titles = [a.title.strip() for a in articles if a.title.strip()]
+    titles = [t for t in titles if not title_furniture(t)] or titles
     if not titles:
         lead = [s.text for s in source_sentences(articles[:1])]
         return lead[0].rstrip(".") if lead else "Untitled event"

@@ -177,3 +177,12 @@ def test_a_shortened_headline_never_ends_in_to_and_a_verb_cut_from_its_object() 
     assert not headline.endswith("to Engage"), headline
     assert bare_infinitive("Lammy Visit Ukraine to Engage", visit.text)
     assert not bare_infinitive("Zelensky Travels to Kyiv", visit.text)  # a place, capitalised
+
+
+def test_the_last_resort_title_is_never_web_furniture_when_a_real_one_exists() -> None:
+    crumb = make_article(SHOT.text, title="Box Office Mojo > People > Michael Keaton")
+    site = make_article(SHOT.text, title="Pacifica.org")
+    real = make_article(SHOT.text, title="Dallas officer dies after Home Depot shooting")
+
+    assert representative_title([crumb, site, real]) == real.title
+    assert representative_title([crumb, site]) in {crumb.title, site.title}  # all furniture

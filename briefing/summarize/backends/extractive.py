@@ -8,19 +8,17 @@ no randomness.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from ...check.facts import stem
 from ...check.verify import content_words
 from ...records import Article, Draft
 from ...text import split_sentences, word_count
-from ..headline import HEADLINE_WORDS
-from ..select import WEB_FURNITURE, WEIGHTS, Candidate, Weights, candidates, choose, rank_candidates
+from ..headline import HEADLINE_WORDS, title_furniture
+from ..select import WEIGHTS, Candidate, Weights, candidates, choose, rank_candidates
 
 OPENING = 3  # a title is checked against its article's first this many sentences
 TITLE_OVERLAP = 2  # content words a real headline shares with its article's opening
-_SITE = re.compile(r"\.(?:org|net|co\.uk)\b", re.IGNORECASE)  # a site's name as a title
 
 __all__ = ["Candidate", "ExtractiveSummarizer", "Weights", "candidates", "choose",
            "headline_for"]
@@ -44,7 +42,7 @@ def headline_for(articles: Sequence[Article], digest: Sequence[str] = ()) -> str
         title = article.title.strip()
         own = _stems(title)
         opening = _stems(" ".join(split_sentences(article.text)[:OPENING]))
-        if not 2 <= word_count(title) <= HEADLINE_WORDS or _furniture(title):
+        if not 2 <= word_count(title) <= HEADLINE_WORDS or title_furniture(title):
             continue
         found = len(own & (said | opening))
         if max(len(own & said), len(own & opening)) >= TITLE_OVERLAP and found > score:
@@ -53,15 +51,11 @@ def headline_for(articles: Sequence[Article], digest: Sequence[str] = ()) -> str
         return best or "Untitled event"
     lead = articles[0]
     title = lead.title.strip()
-    if word_count(title) >= 3 and not _furniture(title):
+    if word_count(title) >= 3 and not title_furniture(title):
         return title
     short = [c.text for c in candidates([lead]) if word_count(c.text) <= 2 * HEADLINE_WORDS]
     sentences = short or ([] if title else split_sentences(lead.text))
     return sentences[0] if sentences else title or "Untitled event"
-
-
-def _furniture(title: str) -> bool:
-    return bool(WEB_FURNITURE.search(title) or _SITE.search(title))
 
 
 def _stems(text: str) -> set[str]:
