@@ -84,7 +84,11 @@ _ENDS_SENTENCE = re.compile(r"[.!?][\"'”’)\]]*$")
 # web page furniture: links, "page not found", navigation ("Use the navigation bar ...")
 WEB_FURNITURE = re.compile(
     r"https?://|www\.|\.com\b|\bhome ?page\b|\bnavigation\b|\bnot found\b|\bjavascript\b|"
-    r"\bcookies?\b|\bbrowser does not\b|\ball rights reserved\b|\bcopyright\b",
+    r"\bcookies?\b|\bbrowser does not\b|\ball rights reserved\b|\bcopyright\b|"
+    # error pages and page navigation: "unable to process your request", "<< Previous |
+    # Next >>", "Current rating: 0", "Back to main Impact Risk Page"
+    r"\bunable to process your request\b|\bprevious\s*\|\s*next\b|\bcurrent rating:|"
+    r"\bback to main\b",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W\d_]+")

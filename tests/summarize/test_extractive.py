@@ -257,6 +257,9 @@ def test_the_budget_is_filled_with_whole_sentences_when_there_are_enough():
         "Use the navigation bar below to find the link you are looking for today.",
         "Report Go Asia Pacific NewsRadio PM Sunday Profile World Today TV Report Aust.",
         "is tipped to be the seasonal Number One in the charts this week.",
+        "Unfortunately we are unable to process your request at this time, sorry.",
+        "Lycos news from 26.11.2004 16:43 << Previous | Next >> on the spam campaign.",
+        "Protesters Gather to Close the School Current rating: 0 Over 16,000 people came.",
     ],
 )
 def test_web_page_furniture_is_never_chosen(furniture):
