@@ -234,7 +234,8 @@ def check_headline(
     """
     dropped: list[Dropped] = []
     avoid = [a.title for a in articles if a.title.strip()] if len(articles) > 1 else []
-    sources = case_vocabularies(source_text(articles))  # built once for every try
+    text = source_text(articles)
+    sources = case_vocabularies(text)  # built once for every try
     candidate = tidy(headline)
     for rewrite in range(REWRITES + 1):
         if rewrite:
@@ -249,7 +250,6 @@ def check_headline(
             return candidate, dropped
         if candidate and Dropped(candidate, reason) not in dropped:
             dropped.append(Dropped(candidate, reason))
-    text = source_text(articles)
     for rejected in dropped:
         if rejected.reason.startswith("headline too long"):
             for short in shortened(rejected.text):

@@ -40,10 +40,10 @@ def headline_for(articles: Sequence[Article], digest: Sequence[str] = ()) -> str
     best, score = "", -1
     for article in articles:
         title = article.title.strip()
-        own = _stems(title)
-        opening = _stems(" ".join(split_sentences(article.text)[:OPENING]))
         if not 2 <= word_count(title) <= HEADLINE_WORDS or title_furniture(title):
             continue
+        own = _stems(title)
+        opening = _stems(" ".join(split_sentences(article.text)[:OPENING]))
         found = len(own & (said | opening))
         if max(len(own & said), len(own & opening)) >= TITLE_OVERLAP and found > score:
             best, score = title, found

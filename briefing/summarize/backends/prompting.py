@@ -27,6 +27,7 @@ PROMPT = "digest.j2"
 REPEAT_TOKENS = 12  # a reply loops when its last this many tokens repeat earlier ones
 HEADLINE_PROMPT = "headline.j2"
 REVISE_PROMPT = "revise.j2"
+MIN_SHARE = 0.7  # a digest is asked for at least this share of max_words
 _TAG = re.compile(r"<(/?\s*source)", re.IGNORECASE)
 _LABEL = re.compile(r"^\s*(headline|title|summary|digest)\s*:\s*", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•]+|\d+[.)]|#+)\s+")
@@ -63,7 +64,7 @@ def build_prompt(
     return template.render(
         sources=sources,
         max_words=max_words,
-        min_words=round(0.7 * max_words),
+        min_words=round(MIN_SHARE * max_words),
         sentences=4 if max_words >= 80 else 3 if max_words >= 45 else 2,
         headline_words=HEADLINE_WORDS - 2,
     ).strip()
@@ -111,7 +112,7 @@ def build_revise_prompt(removed: Sequence[Dropped], *, template: Template, max_w
         {"text": _TAG.sub(r"‹\1", d.text), "reason": _plain_reason(d.reason)} for d in removed
     ]
     return template.render(
-        problems=problems, max_words=max_words, min_words=round(0.7 * max_words)
+        problems=problems, max_words=max_words, min_words=round(MIN_SHARE * max_words)
     ).strip()
 
 
