@@ -63,6 +63,11 @@ def test_invented_finds_names_and_numbers_absent_from_every_source():
     assert invented(["Officials in DALLAS said so."], sources) == ["DALLAS"]  # exactly as written
     headline = "Rigelio Santos Hurt In Dallas Attack"  # title case: words in any case
     assert invented([], sources + ["an attack"], headline) == ["Rigelio"]
+    # title case inflects ordinary words; a possessive is not part of a name; capitals
+    # ("US") need a source that writes them so, dotted or not
+    sources = ["The U.S. soured on Castro’s plan, and an attack was denied."]
+    assert invented([], sources, "US Sours on Castro's Plan, Denies Attack") == []
+    assert invented([], ["Spam sent to us."], "US Leads Spam") == ["US", "Leads"]
 
 
 def test_lead_takes_first_sentences_round_robin_and_fills_the_budget():

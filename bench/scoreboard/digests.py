@@ -40,23 +40,44 @@ def invented(sentences: Sequence[str], sources: Sequence[str], headline: str = "
 
     In sentences: every number, and every capitalised word that does not open a sentence.
     In the headline (title case makes every word capitalised): every number, and every
-    capitalised word that no source has in any case.
+    capitalised word that no source has in any case, unless the sources write it in
+    lower case with another ending (title case makes "Sours" of "soured": same Porter
+    stem); a word in capitals ("US") needs a source that writes it capitalised. A
+    possessive ending is not part of a name ("Castro's" is "Castro").
     """
+    from briefing.check.facts import stem
+
+    lower_stems = {stem(w.casefold()) for src in sources for w in _WORD.findall(src)
+                   if w[0].islower()}
     found = []
     for sentence in [*sentences, headline]:
         s = sentence.strip().lstrip("\"“‘'(")
         names = re.findall(r"\b[A-Z][\w’'-]*", s) if sentence is headline else (
             _CAPITALISED.findall(s))
         for token in _NUMBER.findall(s) + names:
-            token = token.rstrip("’'-")
-            flags = re.IGNORECASE if sentence is headline and not token[0].isdigit() else 0
+            token = re.sub(r"['’]s$", "", token.rstrip("’'-"))
+            if sentence is headline and not token[0].isdigit() and (
+                    _headline_word_found(token, sources, lower_stems)):
+                continue
             # a number counts when a source states it, even glued to letters ("5.55pm",
             # "pad 37B"); a name must stand as a whole word
             edge = r"[\d]" if token[0].isdigit() else r"[\w]"
-            pattern = re.compile(f"(?<!{edge})" + re.escape(token) + f"(?!{edge})", flags)
+            pattern = re.compile(f"(?<!{edge})" + re.escape(token) + f"(?!{edge})")
             if not any(pattern.search(src) for src in sources):
                 found.append(token)
     return found
+
+
+def _headline_word_found(token: str, sources: Sequence[str], lower_stems: set[str]) -> bool:
+    """Whether a title-case headline word is in the sources (see ``invented``)."""
+    from briefing.check.facts import stem
+
+    if len(token) > 1 and token.isupper():  # "US": capitals as a source writes them
+        dotted = r"\.?".join(map(re.escape, token)) + r"\.?"
+        return any(re.search(rf"(?<!\w){dotted}(?!\w)", src) for src in sources)
+    pattern = re.compile(r"(?<!\w)" + re.escape(token) + r"(?!\w)", re.IGNORECASE)
+    return (any(pattern.search(src) for src in sources)
+            or stem(token.casefold()) in lower_stems)
 
 
 def _fill(ranked: Sequence[str], max_words: int) -> list[str]:
@@ -241,7 +262,8 @@ def run(embedder: object, quick: bool = False, *, max_words: int = 90,
         "not counted); revised: events whose first draft lost a sentence, so that the model "
         "wrote it again told why (summarize.summary.check_draft); "
         "invented: numbers and names in digest or headline that no source contains as written "
-        "(headline words compared in any case); "
+        "(headline words compared in any case or inflected, capitals as written; a possessive "
+        "ending aside); "
         "s/event includes the guard, not the model's load; the model backends (hf, llama where "
         "installed) run on half B only (bench/tune_prompts.py measures half A)"
     )

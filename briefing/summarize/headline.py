@@ -75,24 +75,30 @@ class HeadlineWriter(Protocol):
     ) -> str: ...
 
 
-def case_vocabularies(source_text: str) -> tuple[Vocabulary, Vocabulary]:
-    """Return the vocabulary of the words the sources write in lower case, and of all words."""
+Sources = tuple[Vocabulary, Vocabulary, frozenset[str]]
+
+
+def case_vocabularies(source_text: str) -> Sources:
+    """Return the vocabulary of the words the sources write in lower case, of all words,
+    and the set of words (folded, dots dropped: "U.S." is "us") they write capitalised."""
     text = unicodedata.normalize("NFKC", source_text)
-    lower = " ".join(w for w in _WORD.findall(text) if w[0].islower())
-    return vocabulary(lower), vocabulary(source_text)
+    found = _WORD.findall(text)
+    lower = " ".join(w for w in found if w[0].islower())
+    capitalised = frozenset(_bare(w).casefold() for w in found if w[0].isupper())
+    return vocabulary(lower), vocabulary(source_text), capitalised
 
 
-def unsupported_headline_words(
-    headline: str, source_text: str | tuple[Vocabulary, Vocabulary]
-) -> list[str]:
+def unsupported_headline_words(headline: str, source_text: str | Sources) -> list[str]:
     """Return a headline's numbers and capitalised words that the sources do not support.
 
     Every capitalised word is checked, the first one included. One that the sources
     write in lower case somewhere, as written or with the same stem, is an ordinary
-    word; any other is a name, spelled as a source spells it or reported. A number
-    counts as present when the same digits appear.
+    word; any other is a name, spelled as a source spells it or reported. A word in
+    capitals ("US", "WHO") is an acronym or a shouted name, never the ordinary word it
+    spells ("us", "who"): a source must write it capitalised. A number counts as present
+    when the same digits appear.
     """
-    ordinary, known = (
+    ordinary, known, capitalised = (
         case_vocabularies(source_text) if isinstance(source_text, str) else source_text
     )
     missing = []
@@ -100,13 +106,24 @@ def unsupported_headline_words(
         token = token.rstrip(".")
         if token[0].isdigit():
             missing.extend(unsupported_facts(f"so {token}", known))
+        elif _acronym(token) and _bare(token).casefold() not in capitalised:
+            missing.append(token)
         elif not all(_supported(w, ordinary, known) for w in words(token)):
             missing.append(token)
     return list(dict.fromkeys(missing))
 
 
+def _bare(word: str) -> str:
+    return _POSSESSIVE.sub("", word.replace(".", ""))
+
+
+def _acronym(token: str) -> bool:
+    bare = _bare(token)
+    return len(bare) > 1 and bare.isupper()
+
+
 def _supported(word: str, ordinary: Vocabulary, known: Vocabulary) -> bool:
-    bare = _POSSESSIVE.sub("", word.replace(".", ""))
+    bare = _bare(word)
     if bare in ENGLISH_STOP_WORDS or bare in ordinary.words or stem(bare) in ordinary.stems:
         return True
     return known.has_name_word(word)
@@ -141,7 +158,7 @@ def form_problem(headline: str) -> str | None:
 def problems(
     headline: str,
     articles: Sequence[Article],
-    sources: str | tuple[Vocabulary, Vocabulary] | None = None,
+    sources: str | Sources | None = None,
     sentences: Sequence[str] = (),
 ) -> str | None:
     """Return why a headline cannot stand, or None.

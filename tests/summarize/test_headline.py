@@ -85,6 +85,20 @@ def test_a_name_spelled_as_a_source_spells_it_passes(headline: str) -> None:
     assert unsupported_headline_words(headline, SOURCES) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "missing"),
+    [
+        ("Spam sent to us comes from the spammers' own servers.", ["US"]),  # only "us"
+        ("Most spam comes from the U.S. and China.", []),  # "U.S." is "US"
+        ("Most spam comes from the US and China.", []),
+    ],
+)
+def test_an_acronym_needs_a_source_that_writes_it_in_capitals(
+    text: str, missing: list[str]
+) -> None:
+    assert unsupported_headline_words("US Leads Spam List", text + " It leads the list.") == missing
+
+
 def test_a_number_in_no_source_fails() -> None:
     assert unsupported_headline_words("Officer, 27, Dies After Shooting", SOURCES) == []
     assert unsupported_headline_words("Officer, 28, Dies After Shooting", SOURCES) == ["28"]
