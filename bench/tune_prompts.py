@@ -69,6 +69,7 @@ def main() -> None:
                "r1": score["rouge1"].fmeasure, "r2": score["rouge2"].fmeasure,
                "words": sum(word_count(s) for s in sentences), "sentences": len(sentences),
                "dropped": [d.reason for d in summary.dropped],
+               "dropped_text": [d.text for d in summary.dropped],
                "invented": invented(sentences, [t for a in ordered for t in (a.text, a.title)],
                                     summary.headline)}
         rows.append(row)

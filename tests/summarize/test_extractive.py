@@ -260,6 +260,9 @@ def test_the_budget_is_filled_with_whole_sentences_when_there_are_enough():
         "Unfortunately we are unable to process your request at this time, sorry.",
         "Lycos news from 26.11.2004 16:43 << Previous | Next >> on the spam campaign.",
         "Protesters Gather to Close the School Current rating: 0 Over 16,000 people came.",
+        "Sorry, the page you requested cannot be found on this server today.",
+        "Sports / Festivals / Cartoons Advertise in japantimes.co.jp today.",
+        "Mr Furlan said, according to AFP news agency.",  # a quote's tail, alone
     ],
 )
 def test_web_page_furniture_is_never_chosen(furniture):
@@ -268,6 +271,16 @@ def test_web_page_furniture_is_never_chosen(furniture):
     draft = summarize([make_article(text, title="Riverton floods")], 500)
 
     assert draft.sentences and furniture not in draft.sentences
+
+
+def test_an_inline_list_of_link_labels_is_cut_out_of_its_sentence():
+    text = ("Although Microsoft (Profile, Products, Articles) Corp. still dominates the market, "
+            "its browser keeps losing ground.\n" + FLOOD)
+
+    found = [c.text for c in candidates([make_article(text, title="Browsers")])]
+
+    assert found[0] == ("Although Microsoft Corp. still dominates the market, its browser keeps "
+                        "losing ground.")
 
 
 def test_a_dateline_glued_to_the_first_sentence_is_cut_off():
