@@ -94,6 +94,7 @@ WEB_FURNITURE = re.compile(
     # an error page in other words ("The page you requested cannot be found"), a site's
     # address ("japantimes.co.jp") and a menu of sections ("Sports / Festivals / Cartoons")
     r"\b(?:cannot|could not|can't) be found\b|\bthe page you (?:requested|are looking for)\b|"
+    r"\baddress bar\b|"
     r"(?-i:\b[a-z\d-]{3,}\.(?:co\.|com\.)?(?:com|net|org|gov|edu|info|uk|jp|au|ca|nz|ie|za)\b)|"
     r"(?:\s/\s[^/\s]+){2}",
     re.IGNORECASE,

@@ -263,6 +263,7 @@ def test_the_budget_is_filled_with_whole_sentences_when_there_are_enough():
         "Sorry, the page you requested cannot be found on this server today.",
         "Sports / Festivals / Cartoons Advertise in japantimes.co.jp today.",
         "Mr Furlan said, according to AFP news agency.",  # a quote's tail, alone
+        "If you typed the page address in the Address bar, make sure it is spelled correctly.",
     ],
 )
 def test_web_page_furniture_is_never_chosen(furniture):
