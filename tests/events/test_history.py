@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from briefing.events.history import MAX_PAUSE_DAYS
+from briefing.events.history import MAX_PAUSE_DAYS, NEAR_PAUSE_DAYS
 from briefing.records import Article, Draft
 from briefing.summarize.backends.extractive import ExtractiveSummarizer
 from briefing.summarize.registry import register
@@ -224,10 +224,8 @@ def _articles(story: str, day: int, *, shift: int = 0) -> tuple[Article, ...]:
     )
 
 
-@pytest.mark.parametrize("shift, expected", [(0, {"A": "A"}), (MAX_PAUSE_DAYS + 1, {})])
-def test_similarity_matches_a_continuing_story_but_not_a_similar_one(shift, expected):
-    """Without shared articles: day 2's new A articles match day 1's A (unless they come
-    after a pause of more than MAX_PAUSE_DAYS); D, a fire at the same chain, never does."""
+def _match_days_2_and_3(shift: int, **options: object) -> dict[str, str]:
+    """Match day 2's A and day 3's D, ``shift`` days later, against day 1's A and B."""
     import numpy as np
 
     from briefing.events.embed import embed_articles
@@ -245,9 +243,36 @@ def test_similarity_matches_a_continuing_story_but_not_a_similar_one(shift, expe
     matrix = embed_articles(everything)
     vectors = {a.id: np.asarray(matrix[n]) for n, a in enumerate(everything)}
     matches = match_by_similarity(
-        list(today.values()), earlier, {a.id: a for a in (*a1, *b1)}, vectors=vectors
+        list(today.values()), earlier, {a.id: a for a in (*a1, *b1)}, vectors=vectors,
+        **options,  # type: ignore[arg-type]
     )
-    assert {k: m.earlier.event_id for k, m in matches.items()} == expected
+    return {k: m.earlier.event_id for k, m in matches.items()}
+
+
+@pytest.mark.parametrize(
+    "shift, expected",
+    [(0, {"A": "A"}), (NEAR_PAUSE_DAYS + 1, {"A": "A"}), (MAX_PAUSE_DAYS + 1, {})],
+)
+def test_similarity_matches_a_continuing_story_but_not_a_similar_one(shift, expected):
+    """Without shared articles: day 2's new A articles match day 1's A (after a long pause
+    too, as they name Banstead like day 1's, but not after more than MAX_PAUSE_DAYS); D,
+    a fire at the same chain, never does."""
+    assert _match_days_2_and_3(shift) == expected
+
+
+@pytest.mark.parametrize(
+    "shift, near_pause_days, expected",
+    [
+        (0, NEAR_PAUSE_DAYS, {"A": "A", "D": "A"}),
+        (NEAR_PAUSE_DAYS + 1, NEAR_PAUSE_DAYS, {"A": "A"}),
+        (NEAR_PAUSE_DAYS + 1, MAX_PAUSE_DAYS, {"A": "A", "D": "A"}),
+    ],
+)
+def test_after_a_long_pause_the_names_must_agree(shift, near_pause_days, expected):
+    """With a match threshold low enough for D (the Wellington fire) to pass for A by
+    similarity alone, it does a few days later; after more than NEAR_PAUSE_DAYS the names
+    must agree too, and Wellington is not Banstead (unless the pause counts as near)."""
+    assert _match_days_2_and_3(shift, threshold=0.2, near_pause_days=near_pause_days) == expected
 
 
 def test_scenario_feed_and_pages_read_back_as_the_articles(tmp_path):

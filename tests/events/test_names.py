@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefing.events.names import lead_names, name_cover, vocabulary
+from briefing.events.names import cover, lead_names, name_cover, vocabulary
 from tests.conftest import make_article
 
 BANSTEAD = make_article(
@@ -28,10 +28,21 @@ def test_lead_names_skip_sentence_openers_and_stop_words():
     assert lead_names(article) == frozenset({"surrey", "banstead"})
 
 
-def test_vocabulary_is_every_word_lower_case():
-    assert vocabulary(make_article("Banstead's store, at 9pm.", title="Fire")) == frozenset(
-        {"fire", "banstead's", "store", "at", "pm"}
+def test_lead_names_skip_dates_the_outlet_and_title_case_titles():
+    """No names: a title in title case, a word after a dateline's dash, a day, the outlet's
+    own call sign; hyphenated names count by part."""
+    article = make_article(
+        "MIAMI-DADE (WSVN) -- Police said on Saturday that Travonte Byrd was held in Miami-Dade.",
+        title="Man Shot In The Head On Porter Street",
+        url="http://www.wsvn.com/news/local/1",
     )
+    assert lead_names(article) == frozenset({"dade", "travonte", "byrd", "miami"})
+
+
+def test_vocabulary_is_every_word_lower_case_by_part_without_possessives():
+    assert vocabulary(
+        make_article("Banstead's store, at 9pm in Miami-Dade.", title="Fire")
+    ) == frozenset({"fire", "banstead", "store", "at", "pm", "in", "miami", "dade"})
 
 
 @pytest.mark.parametrize(
@@ -44,6 +55,19 @@ def test_vocabulary_is_every_word_lower_case():
 def test_name_cover_tells_the_same_place_from_another(ours, theirs, low, high):
     assert low <= name_cover(ours, theirs) <= high
     assert name_cover(ours, theirs) == name_cover(theirs, ours)
+
+
+def test_a_follow_up_naming_new_people_still_covers_the_story():
+    """The arrest names a suspect the first report could not: its own cover is low, but
+    it mentions every name of the first report, and the two covers are averaged."""
+    charged = make_article(
+        "Police in Surrey charged Jonathan Pemberton-Quayle, of Epsom, with arson over the fire "
+        "at the Banstead Waitrose.",
+        title="Man charged over Banstead fire",
+    )
+    own = cover(lead_names(charged), vocabulary(BANSTEAD))
+    assert own < 0.5 and cover(lead_names(BANSTEAD), vocabulary(charged)) == 1.0
+    assert name_cover([charged], [BANSTEAD]) >= 0.6
 
 
 def test_nothing_named_is_nothing_contradicted_but_names_must_be_mentioned():
