@@ -85,17 +85,29 @@ def read_json(path: Path) -> object:
 
 
 class CachedEmbedder:
-    """The tool's embedder, with each distinct text encoded once in this run (in memory)."""
+    """The tool's embedder, with each distinct text encoded once in this run (in memory),
+    at each length asked for (``max_tokens``)."""
 
     def __init__(self, embedder: object) -> None:
         self._embedder = embedder
-        self._cache: dict[str, np.ndarray] = {}
+        self._cache: dict[tuple[object, str], np.ndarray] = {}
 
     def encode(self, texts: Sequence[str], **kwargs: object) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        length = kwargs.get("max_tokens")
+        missing = [t for t in dict.fromkeys(texts) if (length, t) not in self._cache]
         if missing:
             fresh = self._embedder.encode(missing, **kwargs)  # type: ignore[attr-defined]
-            self._cache.update(zip(missing, fresh, strict=True))
+            self._cache.update(((length, t), v) for t, v in zip(missing, fresh, strict=True))
         if not texts:
             return self._embedder.encode([], **kwargs)  # type: ignore[attr-defined]
-        return np.stack([self._cache[t] for t in texts])
+        return np.stack([self._cache[(length, t)] for t in texts])
+
+
+def baseline_vectors(articles: Sequence[object], embedder: object) -> np.ndarray:
+    """The embeddings-only baselines' vectors: title and lead at the model's full window
+    (256 word pieces), whatever cut the tool embeds at (``embed.ARTICLE_TOKENS``), so
+    that the baseline stays one fixed method while the tool changes."""
+    from briefing.events.embed import embedding_text
+
+    texts = [embedding_text(a) for a in articles]  # type: ignore[arg-type]
+    return np.asarray(embedder.encode(texts), dtype=np.float32)  # type: ignore[attr-defined]

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import DATA, Section, read_json
+from .common import DATA, Section, baseline_vectors, read_json
 
 
 def scenarios(articles_by_file: dict[str, object]) -> tuple[list, list]:
@@ -103,7 +103,6 @@ def continues(day1: list, day2: list, embedder: object, **options: object) -> li
 
 
 def run(embedder: object, quick: bool = False, *, threshold: float | None = None) -> list[Section]:
-    from briefing.events.embed import embed_articles
     from briefing.ingest import ingest
 
     from .grouping import choose_threshold, load_sets
@@ -117,12 +116,12 @@ def run(embedder: object, quick: bool = False, *, threshold: float | None = None
     if threshold is None:  # the grouping baseline's threshold, chosen on ecbplus-dev
         files, gold, _ = load_sets()["ecbplus-dev"]
         ecb = list(ingest(files).articles)
-        vecs = embed_articles(ecb, embedder=embedder)
+        vecs = baseline_vectors(ecb, embedder)
         threshold = choose_threshold(vecs, [a.path for a in ecb], gold)
 
     def baseline(day1: list, day2: list) -> bool:
-        v1 = embed_articles(day1, embedder=embedder)
-        v2 = embed_articles(day2, embedder=embedder)
+        v1 = baseline_vectors(day1, embedder)
+        v2 = baseline_vectors(day2, embedder)
         return float(np.mean(v2.astype(np.float64) @ v1.astype(np.float64).T)) >= threshold
 
     side = scenario_halves()

@@ -33,7 +33,7 @@ from .embed import DECIMALS
 WEIGHT_EMBEDDING = 0.15
 WEIGHT_LEAD = 0.50
 WEIGHT_WORDS = 0.40
-EMBEDDING_FLOOR = 0.75  # cosines below this count as unrelated; above, rescaled to [0, 1]
+EMBEDDING_FLOOR = 0.65  # cosines below this count as unrelated; above, rescaled to [0, 1]
 LEAD_WORDS = 80  # the lead: the title and this many words of the text
 MAX_GAP_DAYS = 10  # dated articles at most this far apart: the full similarity
 FAR_GAP_DAYS = 120  # further apart than MAX_GAP_DAYS, up to this: FAR_WEIGHT x it ...

@@ -45,9 +45,9 @@ class Worker:
         """Return this process's id and the digests of ``jobs``."""
         return os.getpid(), list(self._local.summarize(jobs))
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
+    def encode(self, texts: Sequence[str], max_tokens: int | None = None) -> np.ndarray:
         """Embed texts with this worker's embedder."""
-        return self._local.embedder().encode(texts)
+        return self._local.embedder().encode(texts, max_tokens=max_tokens)
 
     def update(self, articles: Sequence[Article]) -> tuple[Sentence | None, list[Dropped]]:
         """Write a what's-new sentence."""
@@ -147,13 +147,14 @@ class RayExecutor:
         """Return this executor: its ``encode`` embeds on the workers."""
         return self
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
+    def encode(self, texts: Sequence[str], *, max_tokens: int | None = None) -> np.ndarray:
         """Embed texts, split evenly across the workers, in their order."""
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         parts = [p for p in np.array_split(np.arange(len(texts)), len(self._actors)) if len(p)]
         actors = self._actors[: len(parts)]
-        refs = [a.encode.remote([texts[i] for i in p]) for a, p in zip(actors, parts, strict=True)]
+        refs = [a.encode.remote([texts[i] for i in p], max_tokens)
+                for a, p in zip(actors, parts, strict=True)]
         return np.concatenate(self._get(refs)).astype(np.float32)
 
     def summarize(self, jobs: Sequence[DigestJob]) -> Iterator[tuple[DigestJob, Summary, str]]:
