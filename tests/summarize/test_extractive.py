@@ -9,7 +9,7 @@ from briefing.summarize.backends.extractive import (
     choose,
     headline_for,
 )
-from briefing.summarize.select import PROMPT_WEIGHTS, WEIGHTS
+from briefing.summarize.select import WEIGHTS, Weights
 from briefing.text import split_sentences, word_count
 from tests.conftest import DEMO, make_article
 
@@ -202,7 +202,7 @@ def rated(weights, articles, max_words):
 @pytest.mark.parametrize("agreement,toll", [(4.0, True), (0.0, False)])
 def test_a_fact_several_articles_report_wins_over_one_only_one_reports(agreement, toll):
     # the death toll is in both articles; the holiday, though earlier, in one only
-    weights = dataclasses.replace(PROMPT_WEIGHTS, agreement=agreement)
+    weights = dataclasses.replace(Weights(), agreement=agreement)
 
     sentences = rated(weights, [QUAKE_A, QUAKE_B], 24)
 
@@ -232,8 +232,8 @@ def test_a_sentence_that_opens_with_a_dangling_pronoun_is_passed_over():
         title="Bank raises rates",
     )
 
-    sentences = rated(PROMPT_WEIGHTS, [article], 26)
-    without = rated(dataclasses.replace(PROMPT_WEIGHTS, dangling=0.0), [article], 26)
+    sentences = rated(Weights(dangling=0.2), [article], 26)
+    without = rated(Weights(dangling=0.0), [article], 26)
 
     assert "The bank said inflation in the euro area would stay high until next year." in (
         sentences)
