@@ -126,18 +126,19 @@ def test_ray_executor_writes_the_same_briefing_as_the_local_one(
 
 @pytest.mark.ray
 def test_digests_and_embeddings_are_computed_in_the_workers(ray_address: str) -> None:
+    from briefing.events.embed import ARTICLE_TOKENS, embedding_text
     from briefing.summarize.ray_executor import RayExecutor
 
     articles = list(ingest([DEMO]).articles)
-    texts = [f"{a.title}\n{a.text[:2000]}" for a in articles]
+    texts = [embedding_text(a) for a in articles]  # cut as a build embeds them
     local = LocalExecutor(BackendSpec("extractive"))
-    vectors = local.embedder().encode(texts)
+    vectors = local.embedder().encode(texts, max_tokens=ARTICLE_TOKENS)
     jobs = [DigestJob(f"k{n}", e, 60) for n, e in enumerate(group_events(articles, vectors))]
     executor = RayExecutor(BackendSpec("extractive"), address=ray_address, workers=2,
                            device="auto")
     try:
         assert executor.device == "cpu" and executor.backend == BackendSpec("extractive")
-        remote = executor.embedder().encode(texts)
+        remote = executor.embedder().encode(texts, max_tokens=ARTICLE_TOKENS)
         assert remote.shape == vectors.shape
         assert np.allclose(remote, vectors, atol=1e-5)
         done = {job.key: summary for job, summary, _ in executor.summarize(jobs)}
