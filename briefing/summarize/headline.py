@@ -31,14 +31,12 @@ from rapidfuzz import fuzz, process
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from ..check.facts import Vocabulary, stem, unsupported_facts, vocabulary
-from ..check.verify import content_words, source_sentences, source_text
+from ..check.verify import source_sentences, source_text
 from ..records import Article, Dropped
-from ..text import joined_words, split_sentences, word_count, words
+from ..text import joined_words, word_count, words
 from .select import WEB_FURNITURE
 
 HEADLINE_WORDS = 14
-OPENING = 3  # a title is checked against its article's first this many sentences
-TITLE_OVERLAP = 2  # content words a real headline shares with its article's opening
 REWRITES = 2  # a HeadlineWriter's tries after the backend's own headline
 COPY_RATIO = 85  # rapidfuzz token_sort_ratio at or above which a headline copies a text
 # A headline ending in one of these was cut off mid-phrase ("... Visit Ukraine to").
@@ -192,35 +190,15 @@ def title_furniture(title: str) -> bool:
     return bool(WEB_FURNITURE.search(title) or _SITE.search(title))
 
 
-def stems(text: str) -> set[str]:
-    """Return the stems of a text's content words."""
-    return {stem(w) for w in content_words(text)}
-
-
-def opening_stems(article: Article) -> set[str]:
-    """Return the stems of the content words of an article's first ``OPENING`` sentences."""
-    return stems(" ".join(split_sentences(article.text)[:OPENING]))
-
-
-def states_its_article(article: Article) -> bool:
-    """Tell whether an article's title shares at least ``TITLE_OVERLAP`` content-word stems
-    with its opening: a site's tagline ("The trusted news source for information on
-    Japan") or a section's name ("Accomplishments: Education") does not."""
-    return len(stems(article.title) & opening_stems(article)) >= TITLE_OVERLAP
-
-
 def representative_title(articles: Sequence[Article]) -> str:
     """Return the title closest to the other titles (rapidfuzz token-sort ratio, summed).
 
-    This is one outlet's title, used only when no written headline stands. Preferred, in
-    order: titles that are not web furniture (``title_furniture``) and state their own
-    article (``states_its_article``); titles that are not web furniture; any title.
-    Without titles, the lead article's first sentence, its final period removed.
+    This is one outlet's title, used only when no written headline stands; titles that
+    are web furniture (``title_furniture``) only when every title is. Without titles,
+    the lead article's first sentence, its final period removed.
     """
-    titled = [a for a in articles if a.title.strip()]
-    real = [a for a in titled if not title_furniture(a.title.strip())]
-    chosen = [a for a in real if states_its_article(a)] or real or titled
-    titles = [a.title.strip() for a in chosen]
+    titles = [a.title.strip() for a in articles if a.title.strip()]
+    titles = [t for t in titles if not title_furniture(t)] or titles
     if not titles:
         lead = [s.text for s in source_sentences(articles[:1])]
         return lead[0].rstrip(".") if lead else "Untitled event"

@@ -200,14 +200,3 @@ def test_the_last_resort_title_is_never_web_furniture_when_a_real_one_exists() -
 
     assert representative_title([crumb, site, real]) == real.title
     assert representative_title([crumb, site]) in {crumb.title, site.title}  # all furniture
-
-
-def test_the_last_resort_title_states_its_own_article() -> None:
-    """A site's tagline or a section's name shares no words with its article's opening:
-    it heads the event only when no title states its article."""
-    tagline = make_article(SHOT.text, title="The trusted news source for information on Texas")
-    again = make_article(SUSPECT.text, title="The trusted news source on Texas")  # alike
-    section = make_article(SHOT.text, title="Accomplishments: Education")
-
-    assert representative_title([tagline, again, section, TRIBUTE]) == TRIBUTE.title
-    assert representative_title([tagline, section]) in {tagline.title, section.title}

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ...check.facts import stem
+from ...check.verify import content_words
 from ...records import Article, Draft
 from ...text import split_sentences, word_count
-from ..headline import HEADLINE_WORDS, TITLE_OVERLAP, opening_stems, stems, title_furniture
+from ..headline import HEADLINE_WORDS, title_furniture
 from ..select import WEIGHTS, Candidate, Weights, candidates, choose, rank_candidates
+
+OPENING = 3  # a title is checked against its article's first this many sentences
+TITLE_OVERLAP = 2  # content words a real headline shares with its article's opening
 
 __all__ = ["Candidate", "ExtractiveSummarizer", "Weights", "candidates", "choose",
            "headline_for"]
@@ -31,14 +36,14 @@ def headline_for(articles: Sequence[Article], digest: Sequence[str] = ()) -> str
     shorter than 3 words: then its article's first whole sentence of at most twice
     ``HEADLINE_WORDS`` words.
     """
-    said = stems(" ".join(digest))
+    said = _stems(" ".join(digest))
     best, score = "", -1
     for article in articles:
         title = article.title.strip()
         if not 2 <= word_count(title) <= HEADLINE_WORDS or title_furniture(title):
             continue
-        own = stems(title)
-        opening = opening_stems(article)
+        own = _stems(title)
+        opening = _stems(" ".join(split_sentences(article.text)[:OPENING]))
         found = len(own & (said | opening))
         if max(len(own & said), len(own & opening)) >= TITLE_OVERLAP and found > score:
             best, score = title, found
@@ -51,6 +56,10 @@ def headline_for(articles: Sequence[Article], digest: Sequence[str] = ()) -> str
     short = [c.text for c in candidates([lead]) if word_count(c.text) <= 2 * HEADLINE_WORDS]
     sentences = short or ([] if title else split_sentences(lead.text))
     return sentences[0] if sentences else title or "Untitled event"
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in content_words(text)}
 
 
 class ExtractiveSummarizer:
