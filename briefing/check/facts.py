@@ -67,8 +67,7 @@ class Vocabulary:
         when a source uses it ("Zelenskyy" needs a source that writes "Zelenskyy"), so
         "Rigelio" is not "Rogelio".
         """
-        word = _POSSESSIVE.sub("", word.replace(".", ""))
-        return word in self.words
+        return bare_name(word) in self.words
 
     def has_word(self, word: str) -> bool:
         """Tell whether a word is in the sources as written, inflected (same stem) or varied.
@@ -81,6 +80,12 @@ class Vocabulary:
 
 
 _POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def bare_name(word: str) -> str:
+    """Return a name's word as names are compared: dots and a possessive ending dropped
+    ("U.S." is "US", "Castro's" is "Castro")."""
+    return _POSSESSIVE.sub("", word.replace(".", ""))
 
 
 _BRITISH = re.compile(r"(?<=\w\w)is(e|es|ed|ing|ation|ations)$")

@@ -30,7 +30,7 @@ from typing import Protocol, runtime_checkable
 from rapidfuzz import fuzz, process
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from ..check.facts import Vocabulary, stem, unsupported_facts, vocabulary
+from ..check.facts import Vocabulary, bare_name, stem, unsupported_facts, vocabulary
 from ..check.verify import source_sentences, source_text
 from ..records import Article, Dropped
 from ..text import joined_words, word_count, words
@@ -54,7 +54,6 @@ _CLAUSE = re.compile(
 _SITE = re.compile(r"\.(?:org|net|co\.uk)\b|\s[>|»]\s", re.IGNORECASE)  # site name, breadcrumb
 _TOKEN = re.compile(r"\d[\d.,]*\d|\d|[A-Z][\w’'.-]*")
 _WORD = re.compile(r"\w+(?:[.,'’]\w+)*")
-_POSSESSIVE = re.compile(r"['’]s?$")
 
 
 @runtime_checkable
@@ -84,7 +83,7 @@ def case_vocabularies(source_text: str) -> Sources:
     text = unicodedata.normalize("NFKC", source_text)
     found = _WORD.findall(text)
     lower = " ".join(w for w in found if w[0].islower())
-    capitalised = frozenset(_bare(w).casefold() for w in found if w[0].isupper())
+    capitalised = frozenset(bare_name(w).casefold() for w in found if w[0].isupper())
     return vocabulary(lower), vocabulary(source_text), capitalised
 
 
@@ -106,24 +105,20 @@ def unsupported_headline_words(headline: str, source_text: str | Sources) -> lis
         token = token.rstrip(".")
         if token[0].isdigit():
             missing.extend(unsupported_facts(f"so {token}", known))
-        elif _acronym(token) and _bare(token).casefold() not in capitalised:
+        elif _acronym(token) and bare_name(token).casefold() not in capitalised:
             missing.append(token)
         elif not all(_supported(w, ordinary, known) for w in words(token)):
             missing.append(token)
     return list(dict.fromkeys(missing))
 
 
-def _bare(word: str) -> str:
-    return _POSSESSIVE.sub("", word.replace(".", ""))
-
-
 def _acronym(token: str) -> bool:
-    bare = _bare(token)
+    bare = bare_name(token)
     return len(bare) > 1 and bare.isupper()
 
 
 def _supported(word: str, ordinary: Vocabulary, known: Vocabulary) -> bool:
-    bare = _bare(word)
+    bare = bare_name(word)
     if bare in ENGLISH_STOP_WORDS or bare in ordinary.words or stem(bare) in ordinary.stems:
         return True
     return known.has_name_word(word)
