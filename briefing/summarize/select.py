@@ -68,11 +68,10 @@ class Weights:
 # cannot be rewritten to name its "he", and the model's excerpts can (issue 17, item 3).
 WEIGHTS = Weights(position=0.15, agreement=0.5, article=0.0, dangling=0.0, redundancy=0.5,
                   standalone=True)
-# The model's prompt excerpts: the same setting. On half A with hf (bench/tune_prompts.py,
-# 24 events) it gave R-1 29.7 / R-2 6.91 against 28.9 / 6.59 with the setting before
-# (Weights(): agreement 4.0, redundancy 2.0), better on both folds; the excerpts put
-# best-rated first instead of in reading order scored 29.3 / 6.34.
-PROMPT_WEIGHTS = WEIGHTS
+# The model's prompt excerpts are chosen with the same setting. On half A with hf
+# (bench/tune_prompts.py, 24 events) it gave R-1 29.7 / R-2 6.91 against 28.9 / 6.59 with
+# the setting before (Weights(): agreement 4.0, redundancy 2.0), better on both folds; the
+# excerpts put best-rated first instead of in reading order scored 29.3 / 6.34.
 _DANGLING = re.compile(
     r"^[\"“‘']?(?:he|she|it|they|his|her|its|their|them|this|these|those|that|but|and|or|"
     r"so|however|also|meanwhile|still|yet|then|there|here|such|both|another|other)\b"
@@ -272,7 +271,7 @@ def select_excerpts(
 ) -> Selection:
     """Pick the best-rated (1-based source number, sentence) pairs within ``budget_tokens``."""
     found = candidates(articles)
-    picked = choose(found, max_words=budget_tokens, weights=PROMPT_WEIGHTS, cost=count_tokens,
+    picked = choose(found, max_words=budget_tokens, weights=WEIGHTS, cost=count_tokens,
                     at_least_one=False)
     return Selection(
         picked=tuple((c.article + 1, c.text) for c in picked),
