@@ -163,8 +163,9 @@ def batch(chat: ChatSummarizer) -> tuple[list[Draft], list[tuple[int, int, Gener
     Zelensky's US trip, and the report of Blinken and Lammy in Kyiv."""
     events: list[tuple[int, int, GenerationStats]] = []
     saved = chat.__dict__.copy()
-    if isinstance(chat, HFSummarizer):  # one batch of both, whatever this CPU's default
-        chat.batch_size, chat.prompt_lookup = 2, None
+    chat.batch_size = 2  # one batch of both, whatever this CPU's default
+    if isinstance(chat, HFSummarizer):
+        chat.prompt_lookup = None
     try:
         drafts = chat.summarize_many(
             [_demo_articles(), _demo_articles("004")],
@@ -218,7 +219,7 @@ def test_generation_stats_are_reported(
     _, events = demo
     assert [(done, total) for done, total, _ in events] == [(1, 2), (2, 2)]
     stats = events[0][2]
-    size = 2 if isinstance(chat, HFSummarizer) else 1  # the batch fixture's; llama: 1 by 1
+    size = 2  # the batch fixture's
     assert stats.batch == size
     assert (events[1][2] == stats) is (size == 2)  # a batch's stats go to each of its events
     assert events[1][2] == chat.last_stats

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -18,6 +20,7 @@ from briefing.cli.main import cli
 from briefing.errors import BriefingError, ModelError
 from briefing.localmodels.registry import DEFAULT_MODEL, KNOWN_MODELS, is_installed
 from briefing.summarize.backends.llamacpp import find_gguf
+from briefing.summarize.backends.prefix import common_prefix
 from briefing.summarize.registry import available, get_summarizer
 from tests.conftest import DEMO
 
@@ -74,3 +77,36 @@ def test_threads_follow_omp_num_threads_like_torch(monkeypatch: pytest.MonkeyPat
     assert default_threads() == 1
     monkeypatch.setenv("OMP_NUM_THREADS", "")
     assert default_threads() == len(os.sched_getaffinity(0))
+
+
+@pytest.fixture(scope="module")
+def llama() -> Any:
+    if not is_installed(KNOWN_MODELS[DEFAULT_MODEL]):
+        pytest.skip(f"model parts not installed: {KNOWN_MODELS[DEFAULT_MODEL].pip_command}")
+    pytest.importorskip("llama_cpp", reason="the llama extra is not installed")
+    from briefing.summarize.backends.llamacpp import LlamaSummarizer
+
+    return LlamaSummarizer()
+
+
+@pytest.mark.model
+def test_each_sequence_of_a_llama_batch_stops_on_its_own(llama: Any) -> None:
+    prompts = ["Answer with one word: is water wet?", "Count from one to forty in words."]
+    tokens = [llama._tokens(p, 24) for p in prompts]
+    replies, stats = llama._decoder(2).generate(tokens, budget=24, stop=lambda new: False)
+    short, long = (llama._decode(r) for r in replies)
+    assert len(replies[0]) < 6 and re.search(r"\byes\b", short, re.I), short  # its end of turn
+    assert len(replies[1]) == 24 and re.search(r"one.+two.+three", long, re.I | re.S), long
+    shared = common_prefix(*tokens)
+    assert shared > 10  # the chat header, computed once for both sequences
+    assert stats.cached_tokens == shared and stats.batch == 2
+    assert stats.new_tokens == len(replies[0]) + len(replies[1])
+
+
+@pytest.mark.model
+def test_a_llama_batch_decodes_the_text_of_one_at_a_time(llama: Any) -> None:
+    prompts = ["Name three rivers of Europe.", "Say where Paris is, in one sentence."]
+    tokens = [llama._tokens(p, 20) for p in prompts]
+    together, _ = llama._decoder(2).generate(tokens, budget=20, stop=lambda new: False)
+    alone = [llama._generate([p], max_words=200, budget=20)[0] for p in prompts]
+    assert [llama._decode(r) for r in together] == alone

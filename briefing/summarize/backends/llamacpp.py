@@ -26,6 +26,7 @@ from ...localmodels.registry import (
     gguf_path,
 )
 from .chat import ChatSummarizer, Prompt, messages
+from .llama_batch import BatchDecoder
 from .prefix import common_prefix
 from .prompting import reply_done
 from .runtime import GenerationStats
@@ -70,6 +71,7 @@ class LlamaSummarizer(ChatSummarizer):
         source_tokens: int = 450,
         revise: bool = False,
         threads: int | None = None,
+        batch_size: int = 1,
     ) -> None:
         try:
             import llama_cpp
@@ -102,6 +104,8 @@ class LlamaSummarizer(ChatSummarizer):
         except (ValueError, RuntimeError) as e:
             raise ModelError(f"llama.cpp cannot load {path}: {e}") from e
         self._lib = llama_cpp
+        self.batch_size = max(1, batch_size)
+        self._batch: BatchDecoder | None = None
         template = self._llm.metadata.get("tokenizer.chat_template")
         self._format = (
             Jinja2ChatFormatter(
@@ -128,9 +132,17 @@ class LlamaSummarizer(ChatSummarizer):
     def _generate(
         self, prompts: Sequence[Prompt], *, max_words: int, budget: int | None = None
     ) -> list[str]:
-        """Decode greedily, one prompt at a time (llama.cpp keeps one sequence here)."""
-        done = [self._one(p, max_words=max_words, budget=self._budget(max_words, budget))
-                for p in prompts]  # fmt: skip
+        """Decode greedily: several prompts together in the batch context
+        (``llama_batch.py``), a single one in ``Llama``'s own, which keeps its cache
+        for the next prompt (a revision repeats the whole conversation)."""
+        budget = self._budget(max_words, budget)
+        if len(prompts) > 1:
+            tokens = [self._tokens(p, budget) for p in prompts]
+            replies, self.last_stats = self._decoder(len(prompts)).generate(
+                tokens, budget=budget, stop=lambda new: reply_done(new, self._decode, max_words)
+            )
+            return [self._decode(r) for r in replies]
+        done = [self._one(p, max_words=max_words, budget=budget) for p in prompts]
         stats = [s for _, s in done]
         self.last_stats = GenerationStats(
             prompt_tokens=sum(s.prompt_tokens for s in stats),
@@ -142,13 +154,19 @@ class LlamaSummarizer(ChatSummarizer):
         )
         return [reply for reply, _ in done]
 
-    def _one(self, prompt: Prompt, *, max_words: int, budget: int) -> tuple[str, GenerationStats]:
-        """Return the reply to one prompt, and how its generation went.
+    def _decoder(self, sequences: int) -> BatchDecoder:
+        """Return the batch context, made on first use: one sequence per event."""
+        if self._batch is None or self._batch.sequences < sequences:
+            if self._batch is not None:
+                self._batch.close()
+            per_event = self.source_tokens + self.max_new_tokens + 1024
+            self._batch = BatchDecoder(
+                self._llm, self._lib, sequences=sequences, context=sequences * per_event
+            )
+        return self._batch
 
-        llama.cpp keeps the last sequence's KV cache and computes only what follows
-        the prefix the new prompt shares with it (``Llama.generate`` with
-        ``reset=True``): the chat header and instructions, or a whole earlier turn.
-        """
+    def _tokens(self, prompt: Prompt, budget: int) -> list[int]:
+        """Return a prompt's tokens, in the model's chat template."""
         chat = messages(prompt)
         if self._format is not None:
             text = self._format(messages=chat).prompt
@@ -160,6 +178,16 @@ class LlamaSummarizer(ChatSummarizer):
                 f"the prompt has {len(tokens)} tokens: with {budget} new ones it passes the "
                 f"context of {self._llm.n_ctx()}; lower --max-input-tokens"
             )
+        return tokens
+
+    def _one(self, prompt: Prompt, *, max_words: int, budget: int) -> tuple[str, GenerationStats]:
+        """Return the reply to one prompt, and how its generation went.
+
+        llama.cpp keeps the last sequence's KV cache and computes only what follows
+        the prefix the new prompt shares with it (``Llama.generate`` with
+        ``reset=True``): the chat header and instructions, or a whole earlier turn.
+        """
+        tokens = self._tokens(prompt, budget)
         vocab: Any = self._llm._model.vocab  # what Llama itself asks whether a token ends
         cached = min(common_prefix(self._llm._input_ids.tolist(), tokens), len(tokens) - 1)
         new: list[int] = []
