@@ -3,7 +3,8 @@
 Settings (each in its own process, so that peak RSS is its own; the model loaded once):
 
 - ``plain``: ``generate()`` greedy, one event at a time: the baseline;
-- ``lookup10``: prompt-lookup decoding (10 tokens), one event at a time;
+- ``lookup10``, ``lookup20``, ``lookup30``: prompt-lookup decoding (10, 20 or 30
+  guessed tokens checked in one pass), one event at a time;
 - ``batch4``: greedy, four events decoded together (left-padded; each stops on its own);
 - ``tool``: the hf backend's defaults here (one at a time on a CPU, lookup10 with native bf16);
 - ``llama``: the llama backend (llama.cpp on the same model's Q4_K_M GGUF), one at a time;
@@ -37,6 +38,8 @@ DATA = ROOT.parent / "shared" / "data" / "wikinews-dev"
 SETTINGS: dict[str, tuple[str, dict[str, object]]] = {
     "plain": ("hf", {"prompt_lookup": None, "batch_size": 1}),
     "lookup10": ("hf", {"prompt_lookup": 10, "batch_size": 1}),
+    "lookup20": ("hf", {"prompt_lookup": 20, "batch_size": 1}),
+    "lookup30": ("hf", {"prompt_lookup": 30, "batch_size": 1}),
     "batch4": ("hf", {"prompt_lookup": None, "batch_size": 4}),
     "tool": ("hf", {}),  # the hf backend's own defaults on this machine
     "llama": ("llama", {}),  # llama.cpp on the Q4_K_M GGUF (the llama extra)
